@@ -1,0 +1,89 @@
+package dev.storefront.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import dev.storefront.config.Settings;
+import dev.storefront.config.SettingsException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the clustered Vert.x instance of a node: Hazelcast from {@code cluster.configFile} (or the built-in
+ * copy), with cluster name, interface, port and TCP-IP members taken from the settings; the native transport
+ * when available; the event bus bound to the cluster interface.
+ */
+public final class Cluster {
+
+  private static final String BUILT_IN = "/storefront-cluster.xml";
+
+  private Cluster() {
+  }
+
+  /** Starts a clustered Vert.x with {@code eventLoops} event loops (0 means Vert.x's default). */
+  public static Future<Vertx> start(Settings settings, int eventLoops) {
+    VertxOptions options = new VertxOptions()
+        .setPreferNativeTransport(true)
+        .setEventBusOptions(new EventBusOptions()
+            .setHost(settings.string("cluster.host"))
+            .setClusterPublicHost(settings.string("cluster.host"))
+            .setPort(0));
+    if (eventLoops > 0) {
+      options.setEventLoopPoolSize(eventLoops);
+    }
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings)))
+        .buildClustered();
+  }
+
+  /** The Hazelcast configuration a node uses: the XML file, then the settings on top. */
+  public static Config hazelcastConfig(Settings settings) {
+    Config config = load(settings.string("cluster.configFile"));
+    String host = settings.string("cluster.host");
+    config.setClusterName(settings.string("cluster.name"));
+    config.getNetworkConfig().setPort(settings.integer("cluster.port")).setPortAutoIncrement(true);
+    config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members(settings.string("cluster.members")));
+    return config;
+  }
+
+  static List<String> members(String csv) {
+    List<String> members = Arrays.stream(csv.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toList());
+    if (members.isEmpty()) {
+      throw new SettingsException("cluster.members", "needs at least one host or host:port");
+    }
+    return members;
+  }
+
+  private static Config load(String file) {
+    Path path = Path.of(file);
+    try {
+      if (Files.isRegularFile(path)) {
+        return new XmlConfigBuilder(path.toString()).build();
+      }
+      try (InputStream in = Cluster.class.getResourceAsStream(BUILT_IN)) {
+        return new XmlConfigBuilder(in).build();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new SettingsException("cluster.configFile", "cannot load Hazelcast configuration " + file + ": " + e.getMessage());
+    }
+  }
+}
