@@ -1,13 +1,16 @@
 package dev.storefront;
 
 import dev.storefront.config.SettingsException;
+import dev.storefront.db.DbCommand;
+import dev.storefront.node.NodeCommand;
+import dev.storefront.supervisor.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Storefront's command line: {@code serve}, {@code node}, {@code db}, {@code data}, {@code wordcount}, {@code bench}. */
 @Command(name = "storefront", mixinStandardHelpOptions = true, version = "storefront 0.1.0",
     description = "Product service on Vert.x 5: node processes on one port, clustered with Hazelcast.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, NodeCommand.class, DbCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -1,0 +1,199 @@
+package dev.storefront.catalog;
+
+import dev.storefront.config.Settings;
+import dev.storefront.db.DatabaseUrl;
+import dev.storefront.http.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The catalog's queries, for one event loop. Owned by one HTTP verticle and used only on its event loop, so no
+ * synchronisation. Layout {@code per-event-loop}: {@code db.connectionsPerEventLoop} pipelined connections owned
+ * by this verticle, statements prepared when each connects, reconnected in the background when lost. Layout
+ * {@code pool}: a pool of that size (the usual Vert.x way, for comparison). Any failure to reach PostgreSQL
+ * becomes a 503 with {@code Retry-After}.
+ */
+public final class ProductRepository {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProductRepository.class);
+  private static final List<String> STATEMENTS = List.of(
+      CatalogSql.PRODUCT_DETAIL, CatalogSql.PRODUCTS_PAGE, CatalogSql.PRODUCTS_PAGE_OF_BRAND,
+      CatalogSql.BRANDS, CatalogSql.BRAND, CatalogSql.PING);
+
+  private final Vertx vertx;
+  private final PgConnectOptions connectOptions;
+  private final boolean pooled;
+  private final int size;
+  private final boolean failFast;
+  private final long reconnectMs;
+  private final SqlClient[] clients;
+  private int next;
+  private boolean closed;
+
+  public ProductRepository(Vertx vertx, Settings settings) {
+    this.vertx = vertx;
+    this.connectOptions = DatabaseUrl.parse(settings.string("db.url")).connectOptions()
+        .setPipeliningLimit(settings.integer("db.pipeliningLimit"))
+        .setReconnectAttempts(0);
+    this.pooled = "pool".equals(settings.string("db.layout"));
+    this.size = settings.integer("db.connectionsPerEventLoop");
+    this.failFast = settings.bool("db.failFast");
+    this.reconnectMs = settings.integer("db.reconnectIntervalMs");
+    this.clients = new SqlClient[pooled ? 1 : size];
+  }
+
+  /** Connects and prepares every statement; fails only when fail-fast was asked for. */
+  public Future<Void> start() {
+    if (pooled) {
+      clients[0] = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(size))
+          .connectingTo(connectOptions)
+          .using(vertx)
+          .build();
+      Future<Void> warm = clients[0].preparedQuery(CatalogSql.PING).execute().mapEmpty();
+      return failFast ? warm : warm.otherwiseEmpty().mapEmpty();
+    }
+    List<Future<Void>> all = new ArrayList<>();
+    for (int i = 0; i < clients.length; i++) {
+      all.add(connect(i));
+    }
+    Future<Void> joined = Future.all(all).mapEmpty();
+    if (failFast) {
+      return joined;
+    }
+    return joined.recover(err -> {
+      LOG.warn("PostgreSQL unreachable at start ({}): serving 503 until it answers", err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> connect(int slot) {
+    return PgConnection.connect(vertx, connectOptions)
+        .compose(conn -> prepareAll(conn).map(v -> conn).onFailure(err -> conn.close()))
+        .onSuccess(conn -> {
+          if (closed) {
+            conn.close();
+            return;
+          }
+          clients[slot] = conn;
+          conn.closeHandler(v -> {
+            clients[slot] = null;
+            if (!closed) {
+              LOG.warn("connection {} to PostgreSQL lost; reconnecting", slot);
+              scheduleReconnect(slot);
+            }
+          });
+        })
+        .onFailure(err -> {
+          if (!closed && !failFast) {
+            scheduleReconnect(slot);
+          }
+        })
+        .mapEmpty();
+  }
+
+  private void scheduleReconnect(int slot) {
+    vertx.setTimer(reconnectMs, id -> {
+      if (!closed && clients[slot] == null) {
+        connect(slot).onFailure(err -> LOG.debug("reconnect {} failed: {}", slot, err.getMessage()));
+      }
+    });
+  }
+
+  /** Prepares every statement on a new connection: a schema problem fails here, not at the first request. */
+  private static Future<Void> prepareAll(PgConnection conn) {
+    List<Future<?>> prepared = new ArrayList<>();
+    for (String sql : STATEMENTS) {
+      prepared.add(conn.prepare(sql));
+    }
+    return Future.all(prepared).mapEmpty();
+  }
+
+  /** The next usable client, round robin; a 503 when none is connected. */
+  private SqlClient client() {
+    SqlClient[] cs = clients;
+    for (int i = 0; i < cs.length; i++) {
+      int slot = next++ % cs.length;
+      if (next == Integer.MAX_VALUE) {
+        next = 0;
+      }
+      SqlClient c = cs[slot];
+      if (c != null) {
+        return c;
+      }
+    }
+    throw unavailable();
+  }
+
+  private Future<RowSet<Row>> run(String sql, Tuple args) {
+    SqlClient c;
+    try {
+      c = client();
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
+    Promise<RowSet<Row>> promise = Promise.promise();
+    c.preparedQuery(sql).execute(args).onComplete(ar -> {
+      if (ar.succeeded()) {
+        promise.complete(ar.result());
+      } else {
+        LOG.debug("query failed: {}", ar.cause().toString());
+        promise.fail(unavailable());
+      }
+    });
+    return promise.future();
+  }
+
+  private static ApiError unavailable() {
+    return ApiError.unavailable("the product database is not reachable right now; try again shortly", 1);
+  }
+
+  /** The rows of {@link CatalogSql#PRODUCT_DETAIL}; empty when no such product. */
+  public Future<RowSet<Row>> productDetail(int productId) {
+    return run(CatalogSql.PRODUCT_DETAIL, Tuple.of(productId));
+  }
+
+  public Future<RowSet<Row>> productsPage(Integer brandId, int afterId, int limit) {
+    return brandId == null
+        ? run(CatalogSql.PRODUCTS_PAGE, Tuple.of(afterId, limit))
+        : run(CatalogSql.PRODUCTS_PAGE_OF_BRAND, Tuple.of(brandId, afterId, limit));
+  }
+
+  public Future<RowSet<Row>> brands() {
+    return run(CatalogSql.BRANDS, Tuple.tuple());
+  }
+
+  public Future<RowSet<Row>> brand(int brandId) {
+    return run(CatalogSql.BRAND, Tuple.of(brandId));
+  }
+
+  /** Succeeds when PostgreSQL answers a trivial query. */
+  public Future<Void> ping() {
+    return run(CatalogSql.PING, Tuple.tuple()).mapEmpty();
+  }
+
+  public Future<Void> close() {
+    closed = true;
+    List<Future<Void>> all = new ArrayList<>();
+    for (SqlClient c : clients) {
+      if (c != null) {
+        all.add(c.close());
+      }
+    }
+    return Future.join(all).mapEmpty();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.storefront.http;
+
+import dev.storefront.catalog.CatalogRoutes;
+import dev.storefront.catalog.ProductRepository;
+import dev.storefront.config.Settings;
+import dev.storefront.node.NodeIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One per event loop: the HTTP server (port shared by every instance and every node process through
+ * SO_REUSEPORT), the router, and this event loop's own pipelined PostgreSQL connections. Node-wide routes
+ * (cluster, stats, admin, jobs) are mounted by the {@code extraRoutes} the node passes in.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  public static final CharSequence NODE_HEADER = HttpHeaders.createOptimized("X-Storefront-Node");
+
+  private final BiConsumer<Router, Settings> extraRoutes;
+  private final Runnable onRequest;
+  private ProductRepository repository;
+  private HttpServer server;
+  private long drainMs;
+
+  public HttpVerticle(BiConsumer<Router, Settings> extraRoutes, Runnable onRequest) {
+    this.extraRoutes = extraRoutes;
+    this.onRequest = onRequest;
+  }
+
+  @Override
+  public Future<?> start() {
+    Settings settings = Settings.fromJson(config());
+    drainMs = settings.integer("node.drainTimeoutMs");
+    repository = new ProductRepository(vertx, settings);
+    Router router = router(settings);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(settings.string("http.host"))
+        .setPort(settings.integer("http.port"))
+        .setReusePort(true)
+        .setTcpNoDelay(true)
+        .setIdleTimeout(120)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS))
+        .requestHandler(router);
+    return repository.start().compose(v -> server.listen());
+  }
+
+  private Router router(Settings settings) {
+    Router router = Router.router(vertx);
+    CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
+    router.route().handler(ctx -> {
+      onRequest.run();
+      ctx.response().putHeader(NODE_HEADER, node);
+      ctx.next();
+    });
+    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
+        .handler(BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes")));
+    CatalogRoutes.mount(router, repository);
+    HealthRoutes.mount(router, repository);
+    extraRoutes.accept(router, settings);
+    ErrorHandler.install(router);
+    return router;
+  }
+
+  /** The actual port (useful when configured as 0 in tests). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> shut = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
+    return shut.eventually(() -> repository.close());
+  }
+}

@@ -1,0 +1,130 @@
+package dev.storefront.node;
+
+import dev.storefront.config.Settings;
+import dev.storefront.config.SettingsException;
+import dev.storefront.db.DatabaseUrl;
+import dev.storefront.http.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node: a Vert.x instance (clustered through Hazelcast, or alone) with its verticles deployed in order:
+ * node services (stats, job workers), then the HTTP verticles (one per event loop), then the member card.
+ * {@link #drain()} reverses it: stop accepting and finish in-flight requests, withdraw, leave the cluster.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Settings settings;
+  private final boolean clustered;
+  private final int eventLoops;
+  private Vertx vertx;
+  private String httpDeployment;
+  private boolean drained;
+
+  public Node(Settings settings, boolean clustered) {
+    this.settings = settings;
+    this.clustered = clustered;
+    int configured = settings.integer("node.eventLoops");
+    this.eventLoops = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    if (settings.string("db.url").isBlank()) {
+      throw new SettingsException("db.url", "a node needs a database URL (serve starts an embedded PostgreSQL and "
+          + "hands its URL to its nodes; a node started by hand needs STOREFRONT_DB_URL or --set db.url=...)");
+    }
+    DatabaseUrl.parse(settings.string("db.url"));
+  }
+
+  public Future<Node> start() {
+    Future<Vertx> built = clustered
+        ? Cluster.start(settings, eventLoops)
+        : Future.succeededFuture(Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops)).build());
+    return built.compose(v -> {
+      vertx = v;
+      LOG.info("transport: {}", transport());
+      return NodeServices.deploy(vertx, settings);
+    }).compose(v -> vertx.deployVerticle(() -> new HttpVerticle(this::mountNodeRoutes, NodeServices.requestCounter(vertx)),
+        new DeploymentOptions().setInstances(eventLoops).setConfig(settings.toJson())))
+        .compose(id -> {
+          httpDeployment = id;
+          return Members.publish(vertx, card());
+        })
+        .map(v -> this)
+        .recover(err -> {
+          Future<Void> closed = vertx == null ? Future.succeededFuture() : vertx.close();
+          return closed.transform(ignored -> Future.failedFuture(err));
+        });
+  }
+
+  private void mountNodeRoutes(Router router, Settings s) {
+    ClusterRoutes.mount(router, vertx);
+    NodeServices.mount(router, vertx, s);
+  }
+
+  /** The card this node publishes in {@link Members#MAP}. */
+  public JsonObject card() {
+    return new JsonObject()
+        .put("nodeId", NodeIdentity.clusterNodeId(vertx))
+        .put("name", NodeIdentity.name())
+        .put("pid", NodeIdentity.pid())
+        .put("host", settings.string("http.host"))
+        .put("clusterHost", settings.string("cluster.host"))
+        .put("httpPort", settings.integer("http.port"))
+        .put("eventLoops", eventLoops)
+        .put("transport", transport())
+        .put("startedAt", NodeIdentity.startedAtMillis());
+  }
+
+  public String transport() {
+    return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int eventLoops() {
+    return eventLoops;
+  }
+
+  /**
+   * Stop accepting, finish in-flight requests (up to node.drainTimeoutMs), withdraw, leave the cluster.
+   * Blocking: call it from a plain thread (a shutdown hook, the supervisor watcher), never from an event loop.
+   * Idempotent: later callers wait for the first drain.
+   */
+  public void drain() {
+    synchronized (this) {
+      if (drained) {
+        return;
+      }
+      drained = true;
+    }
+    if (vertx == null) {
+      return;
+    }
+    LOG.info("draining");
+    long limit = settings.integer("node.drainTimeoutMs") + 5_000L;
+    try {
+      Future<Void> undeployHttp = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
+      undeployHttp.eventually(() -> Members.withdraw(vertx))
+          .toCompletionStage().toCompletableFuture().get(limit, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("drain did not complete cleanly: {}", e.toString());
+    }
+    try {
+      // called from a plain thread, so completion is not dispatched to an event loop that close() terminates
+      vertx.close().toCompletionStage().toCompletableFuture().get(limit, TimeUnit.MILLISECONDS);
+      LOG.info("drained and left the cluster");
+    } catch (Exception e) {
+      LOG.warn("close did not complete cleanly: {}", e.toString());
+    }
+  }
+}

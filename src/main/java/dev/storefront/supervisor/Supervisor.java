@@ -1,0 +1,166 @@
+package dev.storefront.supervisor;
+
+import dev.storefront.config.Settings;
+import dev.storefront.node.NodeIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Forks and watches the node processes: restarts one that exits (exponential backoff, giving up on a crash loop),
+ * reports once when all are ready, and drains them all on {@link #shutdown()}.
+ */
+final class Supervisor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+  /** JVM flags Hazelcast wants on Java 17 (module access for its optimisations and metrics). */
+  static final List<String> HAZELCAST_JVM_FLAGS = List.of(
+      "--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+      "-Dhazelcast.logging.type=slf4j");
+  private static final long STABLE_AFTER_MS = 60_000;
+
+  private final Settings settings;
+  private final Path settingsFile;
+  private final int processes;
+  private final PrintStream out;
+  private final Runnable onAllReady;
+  private final Runnable onGiveUp;
+  private final NodeProcess[] nodes;
+  private final int[] crashes;
+  private final long[] startedAt;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "supervisor-timer");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean stopping;
+  private boolean announced;
+
+  Supervisor(Settings settings, Path settingsFile, int processes, PrintStream out, Runnable onAllReady, Runnable onGiveUp) {
+    this.settings = settings;
+    this.settingsFile = settingsFile;
+    this.processes = processes;
+    this.out = out;
+    this.onAllReady = onAllReady;
+    this.onGiveUp = onGiveUp;
+    this.nodes = new NodeProcess[processes];
+    this.crashes = new int[processes];
+    this.startedAt = new long[processes];
+  }
+
+  void start() throws IOException {
+    for (int i = 0; i < processes; i++) {
+      launch(i);
+    }
+  }
+
+  static String nodeName(int index) {
+    return "node-" + (index + 1);
+  }
+
+  private synchronized void launch(int i) throws IOException {
+    if (stopping) {
+      return;
+    }
+    String name = nodeName(i);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")));
+    cmd.addAll(HAZELCAST_JVM_FLAGS);
+    cmd.add("-D" + NodeIdentity.NAME_PROPERTY + "=" + name);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.storefront.Main",
+        "node", "--cluster", "--supervised", "--config", settingsFile.toString()));
+    startedAt[i] = System.currentTimeMillis();
+    NodeProcess node = NodeProcess.start(name, cmd, Map.of(), out, this::ready);
+    nodes[i] = node;
+    LOG.info("started {} (pid {})", name, node.pid());
+    node.process().onExit().thenAccept(p -> exited(i, node, p.exitValue()));
+  }
+
+  private synchronized void ready(NodeProcess node) {
+    if (!announced && Arrays.stream(nodes).allMatch(n -> n != null && n.ready())) {
+      announced = true;
+      onAllReady.run();
+    } else if (announced) {
+      out.println("storefront: " + node.name() + " (pid " + node.pid() + ") is back");
+    }
+  }
+
+  private synchronized void exited(int i, NodeProcess node, int code) {
+    if (stopping || nodes[i] != node) {
+      return;
+    }
+    boolean wasStable = node.ready() && System.currentTimeMillis() - startedAt[i] > STABLE_AFTER_MS;
+    crashes[i] = wasStable ? 1 : crashes[i] + 1;
+    int max = settings.integer("node.maxCrashes");
+    if (crashes[i] >= max) {
+      out.println("storefront: " + node.name() + " crashed " + crashes[i] + " times in a row"
+          + (node.ready() ? "" : " before becoming ready") + " (last exit code " + code + "); giving up. "
+          + "Its log lines above (prefixed [" + node.name() + "]) say why.");
+      onGiveUp.run();
+      return;
+    }
+    long delay = Math.min(30_000L, settings.integer("node.restartBackoffMs") * (1L << Math.min(crashes[i] - 1, 16)));
+    out.println("storefront: " + node.name() + " (pid " + node.pid() + ") exited with code " + code
+        + "; restarting in " + delay + " ms");
+    timer.schedule(() -> {
+      try {
+        launch(i);
+      } catch (IOException e) {
+        out.println("storefront: cannot restart " + node.name() + ": " + e.getMessage());
+        onGiveUp.run();
+      }
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  List<NodeProcess> nodes() {
+    return Arrays.asList(nodes.clone());
+  }
+
+  /** Drains every node, waits up to the drain timeout (plus a margin), then kills what is left. */
+  void shutdown() {
+    List<NodeProcess> running;
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      running = new ArrayList<>();
+      for (NodeProcess n : nodes) {
+        if (n != null && n.process().isAlive()) {
+          running.add(n);
+        }
+      }
+    }
+    timer.shutdownNow();
+    running.forEach(NodeProcess::drain);
+    long deadline = System.currentTimeMillis() + settings.integer("node.drainTimeoutMs") + 5_000L;
+    CompletableFuture<?>[] exits = running.stream().map(n -> n.process().onExit()).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(exits).get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      for (NodeProcess n : running) {
+        if (n.process().isAlive()) {
+          out.println("storefront: " + n.name() + " did not drain in time; killing it");
+          n.process().destroyForcibly();
+        }
+      }
+    }
+  }
+}
