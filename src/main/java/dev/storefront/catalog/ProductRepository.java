@@ -90,6 +90,7 @@ public final class ProductRepository {
             return;
           }
           clients[slot] = conn;
+          conn.exceptionHandler(err -> LOG.debug("connection {}: {}", slot, err.toString()));
           conn.closeHandler(v -> {
             clients[slot] = null;
             if (!closed) {

@@ -108,7 +108,7 @@ public final class SettingsSchema {
       string("db", "embeddedDir", "target/storefront-pg", "data directory of the embedded PostgreSQL"),
       integer("db", "embeddedPort", 0, 0, 65535, "port of the embedded PostgreSQL; 0 picks a free one"),
       oneOf("db", "layout", "per-event-loop", Set.of("per-event-loop", "pool"),
-          "per-event-loop: pipelined connections owned by each HTTP verticle; pool: one shared pool per process"),
+          "per-event-loop: pipelined connections owned by each HTTP verticle; pool: a Vert.x pool per HTTP verticle"),
       integer("db", "connectionsPerEventLoop", 1, 1, 64, "pipelined connections per event loop (layout per-event-loop) or pool size per event loop (layout pool)"),
       integer("db", "pipeliningLimit", 256, 1, 4096, "queries in flight on one connection"),
       integer("db", "poolSize", 4, 1, 256, "connections of the shared pool used for listings, health and jobs"),

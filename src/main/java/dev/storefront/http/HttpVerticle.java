@@ -56,13 +56,17 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(Settings settings) {
     Router router = Router.router(vertx);
     CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes"));
     router.route().handler(ctx -> {
       onRequest.run();
       ctx.response().putHeader(NODE_HEADER, node);
-      ctx.next();
+      HttpMethod method = ctx.request().method();
+      if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+        ctx.next(); // no body to read: skip the body handler on the hot path
+      } else {
+        bodies.handle(ctx);
+      }
     });
-    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH).method(HttpMethod.DELETE)
-        .handler(BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes")));
     CatalogRoutes.mount(router, repository);
     HealthRoutes.mount(router, repository);
     extraRoutes.accept(router, settings);
