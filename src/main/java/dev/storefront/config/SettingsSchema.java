@@ -118,7 +118,7 @@ public final class SettingsSchema {
       string("cluster", "name", "storefront", "Hazelcast cluster name; nodes join only clusters of the same name"),
       string("cluster", "host", "127.0.0.1", "interface Hazelcast and the event bus bind and advertise"),
       integer("cluster", "port", 5701, 1, 65535, "first Hazelcast port (the next free one up to +100 is used)"),
-      string("cluster", "members", "127.0.0.1", "comma-separated host or host:port list for TCP-IP join"),
+      string("cluster", "members", "127.0.0.1", "comma-separated host or host:port list for TCP-IP join (a host without port is probed on 8 ports from cluster.port)"),
       string("cluster", "configFile", "config/cluster.xml", "Hazelcast XML loaded by the nodes (built-in copy when absent)"),
 
       integer("node", "processes", 0, 0, 256, "node processes forked by serve; 0 means one per core"),

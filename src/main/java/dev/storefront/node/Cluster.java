@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Builds the clustered Vert.x instance of a node: Hazelcast from {@code cluster.configFile} (or the built-in
@@ -26,6 +28,7 @@ import java.util.stream.Collectors;
  */
 public final class Cluster {
 
+  static final int PORTS_PER_HOST = 8;
   private static final String BUILT_IN = "/storefront-cluster.xml";
 
   private Cluster() {
@@ -58,14 +61,18 @@ public final class Cluster {
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members(settings.string("cluster.members")));
+    join.getTcpIpConfig().setEnabled(true)
+        .setMembers(members(settings.string("cluster.members"), settings.integer("cluster.port")));
     return config;
   }
 
-  static List<String> members(String csv) {
+  /** Members to probe; a host given without a port is probed on the first {@link #PORTS_PER_HOST} ports from {@code port}. */
+  static List<String> members(String csv, int port) {
     List<String> members = Arrays.stream(csv.split(","))
         .map(String::trim)
         .filter(s -> !s.isEmpty())
+        .flatMap(m -> m.contains(":") ? Stream.of(m)
+            : IntStream.range(0, PORTS_PER_HOST).mapToObj(i -> m + ":" + (port + i)))
         .collect(Collectors.toList());
     if (members.isEmpty()) {
       throw new SettingsException("cluster.members", "needs at least one host or host:port");
