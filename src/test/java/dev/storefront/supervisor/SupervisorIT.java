@@ -1,0 +1,60 @@
+package dev.storefront.supervisor;
+
+import dev.storefront.db.DatabaseUrl;
+import dev.storefront.db.TestDatabase;
+import dev.storefront.testing.Http;
+import dev.storefront.testing.StorefrontProcess;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The supervisor's edges: a single node through the same code path, and a crash loop it gives up on. */
+class SupervisorIT {
+
+  private static List<String> args(DatabaseUrl db, int port, String cluster, int clusterPort, String... more) {
+    List<String> a = new ArrayList<>(List.of("serve", "--port", String.valueOf(port), "--db-url", db.uri()));
+    a.addAll(StorefrontProcess.isolated(cluster, clusterPort));
+    a.addAll(List.of(more));
+    return a;
+  }
+
+  @Test
+  @DisplayName("--processes 1 runs one clustered node the same way: it serves products and /cluster lists itself")
+  void singleProcess() throws Exception {
+    DatabaseUrl db = TestDatabase.withSampleData("sf_supervisor_it");
+    int port = Http.freePort();
+    try (StorefrontProcess serve = StorefrontProcess.start(port,
+        args(db, port, "single-" + port, 16200, "--processes", "1", "--event-loops", "2"))) {
+      assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());
+      assertTrue(serve.output().contains("1 node process x 2 event loops"), serve.output());
+      assertEquals(200, serve.http().get("/products/100").statusCode());
+      JsonObject cluster = Http.json(serve.http().get("/cluster"));
+      assertEquals(1, cluster.getInteger("size"));
+      assertEquals(2, cluster.getJsonArray("members").getJsonObject(0).getInteger("eventLoops"));
+      serve.sigterm();
+      assertTrue(serve.awaitExit(Duration.ofSeconds(20)));
+      assertEquals(0, serve.process().exitValue());
+    }
+  }
+
+  @Test
+  @DisplayName("a node that crashes at every start makes serve give up with a clear message and exit 1")
+  void givesUpOnCrashLoop() throws Exception {
+    DatabaseUrl db = TestDatabase.server();
+    int port = Http.freePort();
+    try (StorefrontProcess serve = StorefrontProcess.start(port, args(db, port, "crash-" + port, 16300,
+        "--processes", "1", "--set", "node.jvmOptions=-Xmx1k", "--set", "node.maxCrashes=3", "--set", "node.restartBackoffMs=10"))) {
+      assertTrue(serve.awaitExit(Duration.ofSeconds(60)), serve.output());
+      assertEquals(1, serve.process().exitValue(), serve.output());
+      assertTrue(serve.output().contains("node-1 crashed 3 times in a row before becoming ready"), serve.output());
+      assertTrue(serve.output().contains("restarting in 20 ms"), "backoff doubles: " + serve.output());
+    }
+  }
+}
