@@ -2,6 +2,7 @@ package dev.storefront.catalog;
 
 import dev.storefront.http.ApiError;
 import dev.storefront.http.Params;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -33,18 +34,17 @@ public final class CatalogRoutes {
 
   private void product(RoutingContext ctx) {
     int id = Params.pathId(ctx, "id");
-    repository.productDetail(id).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-        return;
-      }
-      Buffer body = ProductJson.product(ar.result());
-      if (body == null) {
-        ctx.fail(ApiError.notFound("no product with id " + id));
-        return;
-      }
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
-    });
+    repository.productDetail(id)
+        .compose(rows -> rows.size() == 0
+            ? Future.<Buffer>failedFuture(ApiError.notFound("no product with id " + id))
+            : repository.brandName(ProductJson.brandId(rows)).map(brand -> ProductJson.product(rows, brand)))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(ar.result());
+          } else {
+            ctx.fail(ar.cause());
+          }
+        });
   }
 
   private void products(RoutingContext ctx) {

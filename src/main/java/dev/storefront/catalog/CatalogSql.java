@@ -16,17 +16,11 @@ public final class CatalogSql {
           + " WHERE p.product_id = $1";
 
   /**
-   * What {@code GET /products/{id}} runs: the seed query with the brand's name, as outer joins so that
-   * a product without SKUs (or brand) is still found. One round trip per request.
+   * A product alone with its brand's name: asked only when {@link #PRODUCT_WITH_SKUS} finds no rows, to tell a
+   * product without SKUs from an absent one.
    */
-  public static final String PRODUCT_DETAIL =
-      "SELECT p.product_id, p.product_name, p.brand_id, b.brand_name, s.sku_id, pc.product_color_name, ps.product_size_name"
-          + " FROM product AS p"
-          + " LEFT JOIN brand AS b ON b.brand_id = p.brand_id"
-          + " LEFT JOIN sku AS s ON s.product_id = p.product_id"
-          + " LEFT JOIN product_color AS pc ON pc.product_color_id = s.product_color_id"
-          + " LEFT JOIN product_size AS ps ON ps.product_size_id = s.product_size_id"
-          + " WHERE p.product_id = $1 ORDER BY s.sku_id";
+  public static final String PRODUCT_HEADER =
+      "SELECT p.product_id, p.product_name, p.brand_id FROM product AS p WHERE p.product_id = $1";
 
   /** Keyset pagination over all products. */
   public static final String PRODUCTS_PAGE =

@@ -6,41 +6,47 @@ import io.vertx.sqlclient.RowSet;
 
 /**
  * Row-to-JSON for the hot path: a product with its SKUs written straight into one buffer, no intermediate
- * objects. Column positions follow {@link CatalogSql#PRODUCT_DETAIL}.
+ * objects.
  */
 public final class ProductJson {
 
   private ProductJson() {
   }
 
-  /** Null when the row set is empty (no such product). */
-  public static Buffer product(RowSet<Row> rows) {
+  /** The brand id of the product in {@code rows} (rows of the seed query or of the product header). */
+  public static int brandId(RowSet<Row> rows) {
+    return rows.iterator().next().getInteger(2);
+  }
+
+  /**
+   * The product in {@code rows}: rows of {@link CatalogSql#PRODUCT_WITH_SKUS} (one per SKU), or the single row of
+   * {@link CatalogSql#PRODUCT_HEADER} for a product without SKUs. Null when {@code rows} is empty.
+   */
+  public static Buffer product(RowSet<Row> rows, String brandName) {
     int n = rows.size();
     if (n == 0) {
       return null;
     }
-    StringBuilder sb = new StringBuilder(96 + 48 * n);
+    StringBuilder sb = new StringBuilder(128 + 48 * n);
     boolean first = true;
     for (Row row : rows) {
       if (first) {
-        sb.append("{\"productId\":").append(row.getInteger(0))
-            .append(",\"name\":");
+        sb.append("{\"productId\":").append(row.getInteger(0).intValue()).append(",\"name\":");
         string(sb, row.getString(1));
-        sb.append(",\"brand\":{\"brandId\":").append(row.getInteger(2)).append(",\"name\":");
-        string(sb, row.getString(3));
+        sb.append(",\"brand\":{\"brandId\":").append(row.getInteger(2).intValue()).append(",\"name\":");
+        string(sb, brandName);
         sb.append("},\"skus\":[");
-      }
-      Integer skuId = row.getInteger(4);
-      if (skuId != null) {
-        if (!first) {
-          sb.append(',');
+        if (row.size() < 6) {
+          break; // the product header: no SKUs
         }
-        sb.append("{\"skuId\":").append(skuId.intValue()).append(",\"color\":");
-        string(sb, row.getString(5));
-        sb.append(",\"size\":");
-        string(sb, row.getString(6));
-        sb.append('}');
+      } else {
+        sb.append(',');
       }
+      sb.append("{\"skuId\":").append(row.getInteger(3).intValue()).append(",\"color\":");
+      string(sb, row.getString(4));
+      sb.append(",\"size\":");
+      string(sb, row.getString(5));
+      sb.append('}');
       first = false;
     }
     sb.append("]}");

@@ -31,7 +31,7 @@ public final class ProductRepository {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProductRepository.class);
   private static final List<String> STATEMENTS = List.of(
-      CatalogSql.PRODUCT_DETAIL, CatalogSql.PRODUCTS_PAGE, CatalogSql.PRODUCTS_PAGE_OF_BRAND,
+      CatalogSql.PRODUCT_WITH_SKUS, CatalogSql.PRODUCT_HEADER, CatalogSql.PRODUCTS_PAGE, CatalogSql.PRODUCTS_PAGE_OF_BRAND,
       CatalogSql.BRANDS, CatalogSql.BRAND, CatalogSql.PING);
 
   private final Vertx vertx;
@@ -41,6 +41,7 @@ public final class ProductRepository {
   private final boolean failFast;
   private final long reconnectMs;
   private final SqlClient[] clients;
+  private final BrandNames brandNames;
   private int next;
   private boolean closed;
 
@@ -54,6 +55,11 @@ public final class ProductRepository {
     this.failFast = settings.bool("db.failFast");
     this.reconnectMs = settings.integer("db.reconnectIntervalMs");
     this.clients = new SqlClient[pooled ? 1 : size];
+    this.brandNames = new BrandNames(this::brandRows, settings.integer("catalog.brandCacheSeconds"));
+  }
+
+  private Future<RowSet<Row>> brandRows(Integer brandId) {
+    return brandId == null ? brands() : brand(brandId);
   }
 
   /** Connects and prepares every statement; fails only when fail-fast was asked for. */
@@ -163,9 +169,19 @@ public final class ProductRepository {
     return ApiError.unavailable("the product database is not reachable right now; try again shortly", 1);
   }
 
-  /** The rows of {@link CatalogSql#PRODUCT_DETAIL}; empty when no such product. */
+  /**
+   * The rows of the seed query {@link CatalogSql#PRODUCT_WITH_SKUS} (one per SKU); when it finds none, the rows
+   * of {@link CatalogSql#PRODUCT_HEADER} (one row for a product without SKUs, none for an absent product).
+   */
   public Future<RowSet<Row>> productDetail(int productId) {
-    return run(CatalogSql.PRODUCT_DETAIL, Tuple.of(productId));
+    Tuple id = Tuple.of(productId);
+    return run(CatalogSql.PRODUCT_WITH_SKUS, id)
+        .compose(rows -> rows.size() > 0 ? Future.succeededFuture(rows) : run(CatalogSql.PRODUCT_HEADER, id));
+  }
+
+  /** A brand's name, from this event loop's cache of the (small, rarely changing) brand table. */
+  public Future<String> brandName(int brandId) {
+    return brandNames.name(brandId);
   }
 
   public Future<RowSet<Row>> productsPage(Integer brandId, int afterId, int limit) {
@@ -189,6 +205,7 @@ public final class ProductRepository {
 
   public Future<Void> close() {
     closed = true;
+    brandNames.close();
     List<Future<Void>> all = new ArrayList<>();
     for (SqlClient c : clients) {
       if (c != null) {

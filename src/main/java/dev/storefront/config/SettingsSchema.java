@@ -115,6 +115,8 @@ public final class SettingsSchema {
       bool("db", "failFast", false, "fail start-up when PostgreSQL is unreachable (otherwise start and report not-ready)"),
       integer("db", "reconnectIntervalMs", 1000, 50, 60000, "pause between attempts to reconnect a lost connection"),
 
+      integer("catalog", "brandCacheSeconds", 60, 0, 86400, "how long each event loop trusts its copy of the brand names (0: ask PostgreSQL every time)"),
+
       string("cluster", "name", "storefront", "Hazelcast cluster name; nodes join only clusters of the same name"),
       string("cluster", "host", "127.0.0.1", "interface Hazelcast and the event bus bind and advertise"),
       integer("cluster", "port", 5701, 1, 65535, "first Hazelcast port (the next free one up to +100 is used)"),
