@@ -1,0 +1,164 @@
+package dev.storefront.coordination;
+
+import dev.storefront.config.Settings;
+import dev.storefront.http.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Admin endpoints for counters and locks ({@code /counters/{name}}, {@code /locks}, {@code /locks/{name}}).
+ * Absent when {@code admin.enabled} is false; when {@code admin.token} is set, every request needs
+ * {@code Authorization: Bearer <token>}. Bad input is a 400 that changes nothing. Expects the router's
+ * BodyHandler and ApiError mapping.
+ */
+public final class AdminRoutes {
+
+  static final long MAX_TIMEOUT_MS = 60_000;
+
+  private AdminRoutes() {
+  }
+
+  public static void mount(Router router, Vertx vertx, Settings settings) {
+    if (!settings.bool("admin.enabled")) {
+      return;
+    }
+    String token = settings.string("admin.token");
+    if (!token.isEmpty()) {
+      byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+      for (String path : new String[] {"/counters/*", "/locks", "/locks/*"}) {
+        router.route(path).handler(ctx -> authorize(ctx, expected));
+      }
+    }
+    Counters counters = Counters.of(vertx);
+    FencedLocks locks = FencedLocks.of(vertx);
+
+    router.get("/counters/:name").handler(ctx -> respond(ctx, () -> {
+      String name = name("counter", ctx);
+      return counters.get(name).map(value -> counterJson(name, value));
+    }));
+    router.post("/counters/:name").handler(ctx -> respond(ctx, () -> updateCounter(ctx, counters, name("counter", ctx))));
+    router.get("/locks").handler(ctx -> respond(ctx, () -> locks.list().map(held -> new JsonObject().put("locks", held))));
+    router.post("/locks/:name").handler(ctx -> respond(ctx, () -> {
+      String name = name("lock", ctx);
+      return locks.acquire(name, timeoutMs(body(ctx, true))).map(FencedLock::toJson);
+    }));
+    router.delete("/locks/:name").handler(ctx -> respond(ctx, () -> {
+      String name = name("lock", ctx);
+      long fence = tokenParam(ctx);
+      return locks.release(name, fence).map(v -> new JsonObject().put("name", name).put("released", fence));
+    }));
+  }
+
+  private static Future<JsonObject> updateCounter(RoutingContext ctx, Counters counters, String name) {
+    JsonObject body = body(ctx, false);
+    Set<String> fields = body.fieldNames();
+    if (fields.equals(Set.of("delta"))) {
+      long delta = integer(body, "delta");
+      return counters.addAndGet(name, delta).map(value -> counterJson(name, value));
+    }
+    if (fields.equals(Set.of("expect", "update"))) {
+      long expect = integer(body, "expect");
+      long update = integer(body, "update");
+      return counters.compareAndSet(name, expect, update).compose(set -> set
+          ? Future.succeededFuture(counterJson(name, update))
+          : counters.get(name).compose(current -> {
+            // 409 with the current value, so the client can retry from it.
+            ApiError conflict = ApiError.conflict("counter " + name + " is " + current + ", not " + expect);
+            ctx.response().setStatusCode(409).putHeader("content-type", "application/json")
+                .end(conflict.body().put("value", current).encode());
+            return Future.succeededFuture(null);
+          }));
+    }
+    throw ApiError.badRequest("body must be {\"delta\": n} or {\"expect\": a, \"update\": b}");
+  }
+
+  private static JsonObject counterJson(String name, long value) {
+    return new JsonObject().put("name", name).put("value", value);
+  }
+
+  /** Runs {@code action}, answering its JSON; a thrown or failed {@link ApiError} goes to the router's mapping. */
+  private static void respond(RoutingContext ctx, Supplier<Future<JsonObject>> action) {
+    Future<JsonObject> result;
+    try {
+      result = action.get();
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(json -> {
+      if (json != null && !ctx.response().ended()) {
+        ctx.json(json);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static String name(String kind, RoutingContext ctx) {
+    return CoordinationNames.require(kind, ctx.pathParam("name"));
+  }
+
+  private static void authorize(RoutingContext ctx, byte[] expected) {
+    String header = ctx.request().getHeader("Authorization");
+    byte[] given = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+    if (MessageDigest.isEqual(given, expected)) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      ctx.fail(ApiError.unauthorized("admin endpoints need Authorization: Bearer <admin.token>"));
+    }
+  }
+
+  private static JsonObject body(RoutingContext ctx, boolean optional) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      if (optional) {
+        return new JsonObject();
+      }
+      throw ApiError.badRequest("a JSON object body is required");
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw ApiError.badRequest("body is not a JSON object");
+    }
+  }
+
+  private static long integer(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (!(v instanceof Integer || v instanceof Long)) {
+      throw ApiError.badRequest(field + " must be an integer (64-bit), got " + v);
+    }
+    return ((Number) v).longValue();
+  }
+
+  private static long timeoutMs(JsonObject body) {
+    if (!body.fieldNames().stream().allMatch("timeoutMs"::equals)) {
+      throw ApiError.badRequest("body must be {\"timeoutMs\": t}");
+    }
+    long t = body.containsKey("timeoutMs") ? integer(body, "timeoutMs") : 0;
+    if (t < 0 || t > MAX_TIMEOUT_MS) {
+      throw ApiError.badRequest("timeoutMs must be between 0 and " + MAX_TIMEOUT_MS + ", got " + t);
+    }
+    return t;
+  }
+
+  private static long tokenParam(RoutingContext ctx) {
+    String text = ctx.request().getParam("token");
+    try {
+      long token = Long.parseLong(text == null ? "" : text);
+      if (token > 0) {
+        return token;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw ApiError.badRequest("query parameter token must be a positive integer, got '" + (text == null ? "" : text) + "'");
+  }
+}
