@@ -107,7 +107,8 @@ public final class FencedLocks implements Shareable {
       throw new IllegalArgumentException("timeoutMs must be >= 0");
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    return vertx.sharedData().getLocalLockWithTimeout(LOCAL_PREFIX + name, timeoutMs)
+    // Vert.x local locks need a timeout of at least 1 ms.
+    return vertx.sharedData().getLocalLockWithTimeout(LOCAL_PREFIX + name, Math.max(1, timeoutMs))
         .recover(err -> Future.failedFuture(timedOut(name, timeoutMs)))
         .compose(local -> lockInCluster(name, remainingMs(deadline), timeoutMs)
             .compose(v -> counters.incrementAndGet(FENCE_PREFIX + name)
