@@ -1,0 +1,52 @@
+package dev.storefront.coordination;
+
+import dev.storefront.http.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.function.Consumer;
+
+/** A router like the lead's (BodyHandler, ApiError mapped to JSON) on a free port, and a small client. */
+final class TestHttp {
+
+  record Response(int status, JsonObject body) {
+  }
+
+  private TestHttp() {
+  }
+
+  /** Serves a router with the given routes mounted; returns the port. */
+  static Future<Integer> serve(Vertx vertx, Consumer<Router> mount) {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(65536));
+    mount.accept(router);
+    router.route().failureHandler(ctx -> {
+      Throwable failure = ctx.failure();
+      ApiError error = failure instanceof ApiError ? (ApiError) failure
+          : new ApiError(ctx.statusCode() > 0 ? ctx.statusCode() : 500, "error", String.valueOf(failure));
+      ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json").end(error.body().encode());
+    });
+    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(s -> s.actualPort());
+  }
+
+  static Future<Response> call(Vertx vertx, HttpMethod method, int port, String uri, String body, String authorization) {
+    HttpClient client = vertx.createHttpClient();
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
+    if (authorization != null) {
+      options.putHeader("Authorization", authorization);
+    }
+    return client.request(options)
+        .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(Buffer.buffer(body)))
+        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(),
+            String.valueOf(resp.getHeader("content-type")).startsWith("application/json")
+                ? new JsonObject(b) : new JsonObject().put("text", b.toString()))))
+        .eventually(() -> client.close());
+  }
+}
