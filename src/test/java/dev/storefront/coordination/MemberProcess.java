@@ -1,0 +1,64 @@
+package dev.storefront.coordination;
+
+import dev.storefront.config.Settings;
+import dev.storefront.node.Cluster;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster member in its own JVM for the real-process tests, driven over stdin: {@code lock <name> <timeoutMs>},
+ * {@code add <name> <delta>}, {@code get <name>}, {@code members}; answers {@code MEMBER OK <n>} or
+ * {@code MEMBER ERR <message>}. Arguments: cluster name, first cluster port.
+ */
+public final class MemberProcess {
+
+  static final String PREFIX = "MEMBER ";
+
+  private MemberProcess() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    System.setOut(System.err);
+    Settings settings = Settings.defaults()
+        .with("cluster.name", args[0])
+        .with("cluster.port", Integer.parseInt(args[1]))
+        .with("cluster.members", "127.0.0.1");
+    Vertx vertx = await(Cluster.start(settings, 1));
+    await(Coordination.deploy(vertx, settings));
+    out.println(PREFIX + "READY " + FencedLocks.of(vertx).nodeId());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] cmd = line.trim().split(" ");
+      try {
+        Object result = switch (cmd[0]) {
+          case "lock" -> await(FencedLocks.of(vertx).acquire(cmd[1], Long.parseLong(cmd[2]))).token();
+          case "add" -> await(Counters.of(vertx).addAndGet(cmd[1], Long.parseLong(cmd[2])));
+          case "get" -> await(Counters.of(vertx).get(cmd[1]));
+          case "members" -> ((VertxInternal) vertx).clusterManager().getNodes().size();
+          default -> throw new IllegalArgumentException("unknown command " + line);
+        };
+        out.println(PREFIX + "OK " + result);
+      } catch (Exception e) {
+        out.println(PREFIX + "ERR " + e.getMessage());
+      }
+    }
+    await(vertx.close());
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
+  }
+}

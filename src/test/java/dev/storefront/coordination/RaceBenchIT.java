@@ -1,0 +1,39 @@
+package dev.storefront.coordination;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("bench race across real processes")
+class RaceBenchIT {
+
+  @Test
+  @DisplayName("bench race --processes 2: counter increments and lock-protected updates are exact")
+  void raceIsExactWhereItMustBe() throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-cp", ChildJvm.jar(), RaceBenchCommand.class.getName(),
+        "--processes", "2", "--increments", "300", "--json", "--timeout-seconds", "240"));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "bench race did not finish");
+    assertEquals(0, p.exitValue(), out);
+    JsonObject phases = new JsonObject(out).getJsonObject("phases");
+    for (String exact : List.of("b", "c")) {
+      JsonObject r = phases.getJsonObject(exact);
+      assertEquals(600, r.getLong("expected"));
+      assertEquals(600, r.getLong("actual"), exact + ": " + r.encode());
+      assertTrue(r.getLong("opsPerSecond") > 0);
+    }
+    JsonObject unsynchronized = phases.getJsonObject("a");
+    assertTrue(unsynchronized.getLong("actual") <= 600 && unsynchronized.getLong("actual") >= 300, unsynchronized.encode());
+  }
+}
