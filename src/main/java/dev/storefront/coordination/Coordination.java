@@ -11,7 +11,7 @@ public final class Coordination {
   private Coordination() {
   }
 
-  /** Deploys one {@link LockHolderVerticle} and one {@link StatsVerticle} on a clustered {@code vertx}. */
+  /** Deploys one {@link LockHolderVerticle} and one {@link StatsVerticle}; works on a Vert.x clustered or not. */
   public static Future<Void> deploy(Vertx vertx, Settings settings) {
     return deploy(vertx, settings, NodeIdentity.name());
   }

@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holding the lock, so the next holder's increment happens after ours and yields a larger number; the
  * counter has a backup, and clients cannot name it (names with {@code /} are internal).
  *
+ * <p>On a Vert.x that is not clustered (a node running alone) the local lock is the whole lock.
+ *
  * <p>A held lock stays in this node's registry (Hazelcast locks can only be released by their member) and is
  * recorded in clustered map {@value #HOLDERS_MAP}; a release asked of another node is forwarded over the event
  * bus to the holder's {@link #address(String)}, served by {@link LockHolderVerticle}.
@@ -70,11 +72,15 @@ public final class FencedLocks implements Shareable {
 
   private FencedLocks(Vertx vertx) {
     this.vertx = (VertxInternal) vertx;
-    if (!this.vertx.isClustered() || !(this.vertx.clusterManager() instanceof HazelcastClusterManager)) {
-      throw new IllegalStateException("fenced locks need a Vert.x clustered with Hazelcast");
+    this.nodeId = NodeIdentity.clusterNodeId(vertx);
+    if (this.vertx.isClustered()) {
+      if (!(this.vertx.clusterManager() instanceof HazelcastClusterManager)) {
+        throw new IllegalStateException("fenced locks need a Vert.x clustered with Hazelcast");
+      }
+      this.lockMap = ((HazelcastClusterManager) this.vertx.clusterManager()).getHazelcastInstance().getMap(LOCK_MAP);
+    } else {
+      this.lockMap = null; // a node running alone: its local lock is the whole lock
     }
-    this.nodeId = this.vertx.clusterManager().getNodeId();
-    this.lockMap = ((HazelcastClusterManager) this.vertx.clusterManager()).getHazelcastInstance().getMap(LOCK_MAP);
     this.counters = Counters.of(vertx);
     AtomicInteger threads = new AtomicInteger();
     // Hazelcast's tryLock blocks its thread while it waits: waits get their own bounded pool, never an event loop.
@@ -195,7 +201,7 @@ public final class FencedLocks implements Shareable {
 
   /** The held locks of the cluster, sorted by name, omitting records of holders that left the cluster. */
   public Future<JsonArray> list() {
-    Set<String> members = new HashSet<>(vertx.clusterManager().getNodes());
+    Set<String> members = vertx.isClustered() ? new HashSet<>(vertx.clusterManager().getNodes()) : Set.of(nodeId);
     long now = System.currentTimeMillis();
     return holders().compose(AsyncMap::entries).map(entries -> {
       JsonArray out = new JsonArray();
@@ -226,11 +232,17 @@ public final class FencedLocks implements Shareable {
   }
 
   private Future<Void> lockInCluster(String name, long waitMs, long timeoutMs) {
+    if (lockMap == null) {
+      return Future.succeededFuture();
+    }
     return onWaiter(() -> lockMap.tryLock(name, waitMs, TimeUnit.MILLISECONDS))
         .compose(locked -> locked ? Future.succeededFuture() : Future.failedFuture(timedOut(name, timeoutMs)));
   }
 
   private Future<Void> unlockInCluster(String name) {
+    if (lockMap == null) {
+      return Future.succeededFuture();
+    }
     return onWaiter(() -> {
       lockMap.forceUnlock(name);
       return null;
@@ -255,7 +267,7 @@ public final class FencedLocks implements Shareable {
   }
 
   private Future<AsyncMap<String, JsonObject>> holders() {
-    return vertx.sharedData().getClusterWideMap(HOLDERS_MAP);
+    return vertx.sharedData().getAsyncMap(HOLDERS_MAP); // cluster-wide when clustered
   }
 
   private static long remainingMs(long deadlineNanos) {

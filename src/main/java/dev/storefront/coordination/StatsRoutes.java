@@ -23,7 +23,7 @@ public final class StatsRoutes {
   /** {@code {"total": n, "nodes": {"node-1": n, ...}}}; nodes that ever served are listed, by name. */
   public static Future<JsonObject> read(Vertx vertx) {
     Counters counters = Counters.of(vertx);
-    return vertx.sharedData().<String, JsonObject>getClusterWideMap(StatsVerticle.NODES_MAP)
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(StatsVerticle.NODES_MAP)
         .compose(AsyncMap::keys)
         .compose(names -> {
           List<String> sorted = new ArrayList<>(new TreeSet<>(names));

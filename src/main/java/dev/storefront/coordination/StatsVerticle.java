@@ -41,7 +41,7 @@ public final class StatsVerticle extends VerticleBase {
     counters = Counters.of(vertx);
     stats = RequestStats.of(vertx);
     JsonObject me = new JsonObject().put("pid", ProcessHandle.current().pid()).put("since", System.currentTimeMillis());
-    return vertx.sharedData().<String, JsonObject>getClusterWideMap(NODES_MAP)
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(NODES_MAP)
         .compose(nodes -> nodes.put(nodeName, me))
         .onSuccess(v -> timer = vertx.setPeriodic(intervalMs, id -> {
           if (inFlight.isComplete()) {
