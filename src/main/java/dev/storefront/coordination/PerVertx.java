@@ -17,6 +17,13 @@ final class PerVertx {
   @SuppressWarnings("unchecked")
   static <T extends Shareable> T get(Vertx vertx, Class<T> type, Supplier<T> create) {
     LocalMap<String, Shareable> map = vertx.sharedData().getLocalMap(MAP);
-    return (T) map.computeIfAbsent(type.getName(), k -> create.get());
+    Shareable existing = map.get(type.getName());
+    if (existing != null) {
+      return (T) existing;
+    }
+    // Not computeIfAbsent: a service may create another one (FencedLocks uses Counters) while being created.
+    T created = create.get();
+    Shareable raced = map.putIfAbsent(type.getName(), created);
+    return raced != null ? (T) raced : created;
   }
 }

@@ -48,6 +48,10 @@ public final class RaceBenchCommand implements Callable<Integer> {
   @Option(names = "--increments", defaultValue = "1000", description = "operations per process and phase (default ${DEFAULT-VALUE})")
   int increments;
 
+  @Option(names = "--concurrency", defaultValue = "1",
+      description = "operations in flight per process (default ${DEFAULT-VALUE}: one after another, as in the seed's listings)")
+  int concurrency;
+
   @Option(names = "--json", description = "print the results as JSON")
   boolean json;
 
@@ -67,8 +71,9 @@ public final class RaceBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (processes < 1 || processes > 16 || increments < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--processes must be 1..16 and --increments >= 1");
+    if (processes < 1 || processes > 16 || increments < 1 || concurrency < 1 || concurrency > 256) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--processes must be 1..16, --increments >= 1, --concurrency 1..256");
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -132,7 +137,7 @@ public final class RaceBenchCommand implements Callable<Integer> {
     command.addAll(HAZELCAST_JVM_FLAGS);
     command.addAll(List.of("-Dstorefront.node.name=race-" + index, "-Dhazelcast.logging.type=slf4j",
         "-cp", jar, RaceWorker.class.getName(),
-        clusterName, String.valueOf(port), String.valueOf(processes), String.valueOf(increments), runId));
+        clusterName, String.valueOf(port), String.valueOf(processes), String.valueOf(increments), runId, String.valueOf(concurrency)));
     Path log = Files.createTempFile("storefront-race-" + index + "-", ".log");
     Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
     return new Worker(p,
@@ -162,9 +167,11 @@ public final class RaceBenchCommand implements Callable<Integer> {
   private void print(JsonObject results) {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new JsonObject().put("processes", processes).put("increments", increments).put("phases", results).encodePrettily());
+      out.println(new JsonObject().put("processes", processes).put("increments", increments)
+          .put("concurrency", concurrency).put("phases", results).encodePrettily());
     } else {
-      out.printf(Locale.ROOT, "race: %d processes x %d operations per phase%n", processes, increments);
+      out.printf(Locale.ROOT, "race: %d processes x %d operations per phase, %d in flight per process%n",
+          processes, increments, concurrency);
       for (String[] phase : PHASES) {
         JsonObject r = results.getJsonObject(phase[0]);
         long lost = r.getLong("expected") - r.getLong("actual");

@@ -14,7 +14,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.zip.Deflater;
@@ -33,16 +35,18 @@ public final class RaceWorker {
   private final Vertx vertx;
   private final String runId;
   private final int increments;
+  private final int concurrency;
   private final PrintStream out;
 
-  private RaceWorker(Vertx vertx, String runId, int increments, PrintStream out) {
+  private RaceWorker(Vertx vertx, String runId, int increments, int concurrency, PrintStream out) {
     this.vertx = vertx;
     this.runId = runId;
     this.increments = increments;
+    this.concurrency = concurrency;
     this.out = out;
   }
 
-  /** Arguments: cluster name, first cluster port, processes to wait for, increments, run id. */
+  /** Arguments: cluster name, first cluster port, processes to wait for, increments, run id, concurrency. */
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     System.setOut(System.err); // only protocol lines on stdout; logs go to stderr
@@ -54,7 +58,7 @@ public final class RaceWorker {
     Vertx vertx = await(Cluster.start(settings, 2));
     try {
       waitForMembers(vertx, processes);
-      new RaceWorker(vertx, args[4], Integer.parseInt(args[3]), out).serve();
+      new RaceWorker(vertx, args[4], Integer.parseInt(args[3]), Integer.parseInt(args[5]), out).serve();
     } finally {
       await(vertx.close());
     }
@@ -125,23 +129,36 @@ public final class RaceWorker {
     return vertx.sharedData().getClusterWideMap("storefront.race." + runId);
   }
 
-  /** Runs {@code op} {@code increments} times one after another, recording the latency each one reports. */
+  /**
+   * Runs {@code op} {@code increments} times in {@code concurrency} chains of one-after-another operations on one
+   * event loop, recording the latency each one reports.
+   */
   private Future<Histogram> repeat(Supplier<Future<Long>> op) {
     Histogram latency = new Histogram(HIGHEST_NANOS, 3);
-    Promise<Histogram> done = Promise.promise();
-    vertx.runOnContext(v -> step(op, 0, latency, done));
-    return done.future();
+    int[] started = {0};
+    List<Future<Void>> chains = new ArrayList<>();
+    Promise<Void> ready = Promise.promise();
+    vertx.runOnContext(v -> {
+      for (int c = 0; c < concurrency; c++) {
+        Promise<Void> chain = Promise.promise();
+        chains.add(chain.future());
+        step(op, started, latency, chain);
+      }
+      ready.complete();
+    });
+    return ready.future().compose(v -> Future.all(chains)).map(latency);
   }
 
-  private void step(Supplier<Future<Long>> op, int i, Histogram latency, Promise<Histogram> done) {
-    if (i == increments) {
-      done.complete(latency);
+  private void step(Supplier<Future<Long>> op, int[] started, Histogram latency, Promise<Void> chain) {
+    if (started[0] == increments) {
+      chain.complete();
       return;
     }
+    started[0]++;
     op.get().onSuccess(nanos -> {
       latency.recordValue(Math.min(HIGHEST_NANOS, nanos));
-      step(op, i + 1, latency, done);
-    }).onFailure(done::fail);
+      step(op, started, latency, chain);
+    }).onFailure(chain::fail);
   }
 
   static String encode(Histogram h) {
