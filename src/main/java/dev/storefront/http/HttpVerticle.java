@@ -23,6 +23,7 @@ import java.util.function.BiConsumer;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final String STATS_PATH = "/stats";
   public static final CharSequence NODE_HEADER = HttpHeaders.createOptimized("X-Storefront-Node");
 
   private final BiConsumer<Router, Settings> extraRoutes;
@@ -58,7 +59,9 @@ public final class HttpVerticle extends VerticleBase {
     CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes"));
     router.route().handler(ctx -> {
-      onRequest.run();
+      if (!STATS_PATH.equals(ctx.request().path())) {
+        onRequest.run(); // reading the statistics does not count as traffic
+      }
       ctx.response().putHeader(NODE_HEADER, node);
       HttpMethod method = ctx.request().method();
       if (method == HttpMethod.GET || method == HttpMethod.HEAD) {

@@ -1,6 +1,10 @@
 package dev.storefront.node;
 
 import dev.storefront.config.Settings;
+import dev.storefront.coordination.AdminRoutes;
+import dev.storefront.coordination.Coordination;
+import dev.storefront.coordination.RequestStats;
+import dev.storefront.coordination.StatsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -14,14 +18,20 @@ final class NodeServices {
   private NodeServices() {
   }
 
+  /** Once per node, before the HTTP verticles: lock holder and stats flusher. */
   static Future<Void> deploy(Vertx vertx, Settings settings) {
-    return Future.succeededFuture();
+    return Coordination.deploy(vertx, settings);
   }
 
+  /** On every HTTP verticle's router. */
   static void mount(Router router, Vertx vertx, Settings settings) {
+    StatsRoutes.mount(router, vertx);
+    AdminRoutes.mount(router, vertx, settings);
   }
 
+  /** Counted locally per request; {@code StatsVerticle} flushes the counts to the cluster about once a second. */
   static Runnable requestCounter(Vertx vertx) {
-    return () -> { };
+    RequestStats stats = RequestStats.of(vertx);
+    return stats::increment;
   }
 }

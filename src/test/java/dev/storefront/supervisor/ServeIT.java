@@ -56,6 +56,25 @@ class ServeIT {
   }
 
   @Test
+  @Order(0)
+  @DisplayName("after N requests spread over the nodes and one flush interval, /stats totals exactly N (the sum of its nodes)")
+  void statsExact() throws Exception {
+    int n = 300;
+    Set<String> nodes = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      nodes.add(serve.nodeOfNewConnection("/products/" + (1 + i % 1000)));
+    }
+    assertEquals(2, nodes.size(), "requests reached both nodes");
+    assertTrue(Http.eventually(Duration.ofSeconds(10), () -> Http.json(serve.http().get("/stats")).getLong("total") == n),
+        "total " + Http.json(serve.http().get("/stats")).encode());
+    Thread.sleep(1200); // two flush intervals of 500 ms: nothing may be counted twice
+    JsonObject stats = Http.json(serve.http().get("/stats"));
+    assertEquals(n, stats.getLong("total"), stats.encode());
+    long sum = stats.getJsonObject("nodes").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
+    assertEquals(n, sum, stats.encode());
+  }
+
+  @Test
   @Order(1)
   @DisplayName("both nodes answer on the same port: new connections reach different X-Storefront-Node values")
   void bothNodesServeOnePort() throws Exception {
