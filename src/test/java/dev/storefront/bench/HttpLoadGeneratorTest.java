@@ -1,0 +1,156 @@
+package dev.storefront.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(VertxExtension.class)
+class HttpLoadGeneratorTest {
+
+  private HttpServer server;
+  private final AtomicLong served = new AtomicLong();
+
+  @AfterEach
+  void stopServer() throws Exception {
+    if (server != null) {
+      await(server.close());
+    }
+  }
+
+  private int serve(Vertx vertx, Handler<HttpServerRequest> handler) throws Exception {
+    server = await(vertx.createHttpServer().requestHandler(req -> {
+      served.incrementAndGet();
+      handler.handle(req);
+    }).listen(0, "127.0.0.1"));
+    return server.actualPort();
+  }
+
+  private static LoadConfig config(String url, int connections, Duration duration, Duration warmup, double rate,
+                                   Duration timeout) {
+    return new LoadConfig(url, connections, 1, duration, warmup, rate, 1, 1000, timeout);
+  }
+
+  @Test
+  @DisplayName("closed loop: every request the server answered is counted, none is an error, ids stay in range")
+  void closedLoopCountsMatchTheServer(Vertx vertx) throws Exception {
+    Set<String> ids = ConcurrentHashMap.newKeySet();
+    int port = serve(vertx, req -> {
+      ids.add(req.path().substring("/products/".length()));
+      req.response().end("{\"ok\":true}");
+    });
+    LoadResult r = HttpLoadGenerator.run(new LoadConfig("http://127.0.0.1:" + port + "/products/{id}", 4, 1,
+        Duration.ofMillis(1000), Duration.ofMillis(300), 0, 1, 20, Duration.ofSeconds(2)));
+
+    assertEquals(served.get(), r.totalResponses(), "client responses vs server requests");
+    assertEquals(0, r.errorCount(), r.describe());
+    assertTrue(r.responses() > 100 && r.responses() < r.totalResponses(), "warm-up excluded: " + r.describe());
+    assertEquals(r.responses(), r.histogram().getTotalCount());
+    assertTrue(r.seconds() >= 1.0 && r.seconds() < 1.5, r.describe());
+    assertEquals(r.responses() / r.seconds(), r.requestsPerSecond(), 0.01);
+    assertTrue(ids.stream().mapToInt(Integer::parseInt).allMatch(id -> id >= 1 && id <= 20), ids.toString());
+    assertTrue(ids.size() > 10, "random ids expected, saw " + ids);
+  }
+
+  @Test
+  @DisplayName("responses with status 500 and 404 are counted as status5xx and status4xx errors")
+  void statusErrorsAreClassified(Vertx vertx) throws Exception {
+    int port = serve(vertx, req -> req.response().setStatusCode(req.path().equals("/missing") ? 404 : 500).end());
+    LoadResult fives = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/boom", 2,
+        Duration.ofMillis(500), Duration.ZERO, 0, Duration.ofSeconds(2)));
+    assertTrue(fives.responses() > 0);
+    assertEquals(fives.responses(), fives.errors(ErrorKind.STATUS_5XX), fives.describe());
+    assertEquals(fives.errorCount(), fives.errors(ErrorKind.STATUS_5XX));
+    assertEquals(1.0, fives.errorRate(), 1e-9);
+
+    LoadResult fours = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/missing", 2,
+        Duration.ofMillis(500), Duration.ZERO, 0, Duration.ofSeconds(2)));
+    assertTrue(fours.responses() > 0);
+    assertEquals(fours.responses(), fours.errors(ErrorKind.STATUS_4XX), fours.describe());
+    assertEquals(fours.errorCount(), fours.errors(ErrorKind.STATUS_4XX));
+  }
+
+  @Test
+  @DisplayName("a closed port gives connect errors and nothing else")
+  void closedPortGivesConnectErrors() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    LoadResult r = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/", 2,
+        Duration.ofMillis(500), Duration.ZERO, 0, Duration.ofSeconds(1)));
+    assertEquals(0, r.responses());
+    assertTrue(r.errors(ErrorKind.CONNECT) > 0, r.describe());
+    assertEquals(r.errors(ErrorKind.CONNECT), r.errorCount(), r.describe());
+    assertEquals(1.0, r.errorRate(), 1e-9);
+  }
+
+  @Test
+  @DisplayName("a server that never answers gives timeouts and nothing else")
+  void slowServerGivesTimeouts(Vertx vertx) throws Exception {
+    int port = serve(vertx, req -> { /* never answers */ });
+    LoadResult r = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/slow", 2,
+        Duration.ofMillis(800), Duration.ZERO, 0, Duration.ofMillis(150)));
+    assertEquals(0, r.responses());
+    assertTrue(r.errors(ErrorKind.TIMEOUT) >= 4, r.describe());
+    assertEquals(r.errors(ErrorKind.TIMEOUT), r.errorCount(), r.describe());
+  }
+
+  @Test
+  @DisplayName("open model: requests intended while the server stalled 200 ms carry their waiting time")
+  void openModelHasNoCoordinatedOmission(Vertx vertx) throws Exception {
+    boolean[] armed = {false};
+    long[] firstAndStallEnd = {0, 0};
+    int port = serve(vertx, req -> {
+      long now = System.nanoTime();
+      if (armed[0] && firstAndStallEnd[0] == 0) {
+        firstAndStallEnd[0] = now;
+      }
+      if (armed[0] && firstAndStallEnd[1] == 0 && now - firstAndStallEnd[0] >= TimeUnit.MILLISECONDS.toNanos(800)) {
+        firstAndStallEnd[1] = now + TimeUnit.MILLISECONDS.toNanos(200);
+      }
+      long wait = firstAndStallEnd[1] - now;
+      if (wait > 0) {
+        vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), t -> req.response().end("late"));
+      } else {
+        req.response().end("ok");
+      }
+    });
+    String url = "http://127.0.0.1:" + port + "/p";
+    // a first closed-loop run warms the JIT, so that the open run's figures show the stall, not class loading
+    HttpLoadGenerator.run(config(url, 2, Duration.ofMillis(500), Duration.ZERO, 0, Duration.ofSeconds(2)));
+    vertx.runOnContext(v -> armed[0] = true);
+
+    LoadResult r = HttpLoadGenerator.run(config(url, 2, Duration.ofMillis(1200), Duration.ofMillis(300), 500,
+        Duration.ofSeconds(2)));
+
+    assertEquals(0, r.errorCount(), r.describe());
+    assertEquals(600, r.responses(), 3, "1.2 s at 500 req/s: " + r.describe());
+    // ~100 requests were intended during the stall; only 2 could be on the wire. Without coordinated-omission
+    // correction only those 2 would show the stall; from intended times, about 75 waited 50 ms or more.
+    long waitedLong = r.histogram().getCountBetweenValues(50_000, Long.MAX_VALUE / 2);
+    assertTrue(waitedLong >= 50, "requests with latency >= 50 ms: " + waitedLong + "\n" + r.describe());
+    assertTrue(r.maxLatencyMs() >= 150 && r.maxLatencyMs() < 600, r.describe());
+    assertTrue(r.latencyMs(50) < 50, "most requests are fast: " + r.describe());
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
