@@ -1,0 +1,210 @@
+package dev.storefront.bench;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parent of {@code bench queries}: forks P {@link QueryBenchChild} JVMs of this same jar, waits until every one
+ * is connected and prepared, sends them all {@code go} at once (so JVM start-up and connecting are not measured), and
+ * aggregates their results. Wall time runs from {@code go} to the last result.
+ */
+public final class QueryBench {
+
+  private static final Logger log = LoggerFactory.getLogger(QueryBench.class);
+  static final List<String> CHILD_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Dstorefront.log.level=WARN");
+
+  /** What to run. */
+  public record Plan(String dbUrl, int processes, int connections, int queries, int productId, long timeoutMs) {
+    public Plan {
+      if (processes < 1 || connections < 1 || queries < 1) {
+        throw new IllegalArgumentException("--processes, --connections and --queries must be at least 1");
+      }
+    }
+  }
+
+  /** Aggregated figures; {@code perProcess} holds each child's result object. */
+  public record Result(Plan plan, double seconds, List<JsonObject> perProcess) {
+
+    public long totalQueries() {
+      return perProcess.stream().mapToLong(p -> p.getLong("queries", 0L)).sum();
+    }
+
+    public long errors() {
+      return perProcess.stream().mapToLong(p -> p.getLong("errors", 0L)).sum();
+    }
+
+    public long rows() {
+      return perProcess.stream().mapToLong(p -> p.getLong("rows", 0L)).sum();
+    }
+
+    public double queriesPerSecond() {
+      return seconds > 0 ? totalQueries() / seconds : 0;
+    }
+
+    public double errorRate() {
+      long total = totalQueries();
+      return total == 0 ? 1.0 : (double) errors() / total;
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("processes", plan.processes()).put("connectionsPerProcess", plan.connections())
+          .put("queriesPerProcess", plan.queries()).put("productId", plan.productId())
+          .put("totalQueries", totalQueries()).put("rows", rows()).put("errors", errors())
+          .put("seconds", LoadResult.round(seconds, 4)).put("queriesPerSec", LoadResult.round(queriesPerSecond(), 1))
+          .put("perProcess", new JsonArray(new ArrayList<>(perProcess)));
+    }
+
+    public String describe() {
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+          "%d process%s x %d pipelined connection%s, %d concurrent queries each (product %d)%n",
+          plan.processes(), plan.processes() == 1 ? "" : "es", plan.connections(), plan.connections() == 1 ? "" : "s",
+          plan.queries(), plan.productId()));
+      sb.append(String.format(Locale.ROOT, "  total: %d queries in %.3f s = %.1f queries/s, %d rows, %d errors%n",
+          totalQueries(), seconds, queriesPerSecond(), rows(), errors()));
+      for (JsonObject p : perProcess) {
+        sb.append(String.format(Locale.ROOT, "  process %d: %d queries in %.3f s = %.1f queries/s%s%n",
+            p.getInteger("process"), p.getLong("queries"), p.getDouble("seconds"), p.getDouble("queriesPerSec"),
+            p.getString("firstError") == null ? "" : " (first error: " + p.getString("firstError") + ")"));
+      }
+      return sb.toString();
+    }
+  }
+
+  private record Event(int process, JsonObject body) {
+  }
+
+  private QueryBench() {
+  }
+
+  /** Runs the experiment; blocks. Fails (IllegalStateException) when a child cannot start, connect or finish. */
+  public static Result run(Plan plan) throws IOException, InterruptedException {
+    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    List<Process> children = new ArrayList<>();
+    try {
+      for (int i = 0; i < plan.processes(); i++) {
+        children.add(startChild(plan, i, events));
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(plan.timeoutMs());
+      awaitAll(events, plan.processes(), "ready", deadline);
+      long t0 = System.nanoTime();
+      for (Process child : children) {
+        OutputStream stdin = child.getOutputStream();
+        stdin.write((QueryBenchChild.GO + "\n").getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+      }
+      List<JsonObject> results = awaitAll(events, plan.processes(), "result", deadline);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      results.sort((a, b) -> Integer.compare(a.getInteger("process"), b.getInteger("process")));
+      for (JsonObject r : results) {
+        r.remove("event");
+      }
+      return new Result(plan, seconds, results);
+    } finally {
+      for (Process child : children) {
+        child.destroy();
+      }
+      for (Process child : children) {
+        if (!child.waitFor(5, TimeUnit.SECONDS)) {
+          child.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  private static List<JsonObject> awaitAll(BlockingQueue<Event> events, int count, String kind, long deadline)
+      throws InterruptedException {
+    List<JsonObject> got = new ArrayList<>();
+    while (got.size() < count) {
+      long left = deadline - System.nanoTime();
+      Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (e == null) {
+        throw new IllegalStateException("bench queries: timed out waiting for every process to report '" + kind
+            + "' (" + got.size() + " of " + count + " did)");
+      }
+      String type = e.body().getString("event");
+      if ("error".equals(type)) {
+        throw new IllegalStateException("bench queries: process " + e.process() + " failed: " + e.body().getString("message"));
+      }
+      if ("exit".equals(type)) {
+        throw new IllegalStateException("bench queries: process " + e.process() + " exited before reporting '" + kind + "'");
+      }
+      if (kind.equals(type)) {
+        got.add(e.body());
+      }
+    }
+    return got;
+  }
+
+  private static Process startChild(Plan plan, int index, BlockingQueue<Event> events) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(CHILD_JVM_OPTIONS);
+    command.add("-cp");
+    command.add(classpath());
+    command.add(QueryBenchChild.class.getName());
+    command.add(plan.dbUrl());
+    command.add(Integer.toString(plan.connections()));
+    command.add(Integer.toString(plan.queries()));
+    command.add(Integer.toString(plan.productId()));
+    command.add(Integer.toString(index));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Thread reader = new Thread(() -> readEvents(p, index, events), "bench-queries-child-" + index);
+    reader.setDaemon(true);
+    reader.start();
+    return p;
+  }
+
+  private static void readEvents(Process p, int index, BlockingQueue<Event> events) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.startsWith(QueryBenchChild.MARK)) {
+          try {
+            events.add(new Event(index, new JsonObject(line.substring(QueryBenchChild.MARK.length()))));
+          } catch (DecodeException e) {
+            log.warn("process {}: unreadable report line: {}", index, line);
+          }
+        } else {
+          log.info("process {}: {}", index, line);
+        }
+      }
+    } catch (IOException e) {
+      log.debug("process {}: output closed: {}", index, e.toString());
+    }
+    events.add(new Event(index, new JsonObject().put("event", "exit")));
+  }
+
+  /**
+   * The class path of this code: the fat jar when running from it, else (tests, IDE) this JVM's class path.
+   */
+  static String classpath() {
+    try {
+      Path source = Path.of(QueryBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (Files.isRegularFile(source) && source.toString().endsWith(".jar")) {
+        return source.toString();
+      }
+    } catch (URISyntaxException | SecurityException | NullPointerException e) {
+      log.debug("no code source: {}", e.toString());
+    }
+    return System.getProperty("java.class.path");
+  }
+}

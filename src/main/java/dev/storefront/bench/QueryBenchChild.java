@@ -1,0 +1,145 @@
+package dev.storefront.bench;
+
+import dev.storefront.catalog.CatalogSql;
+import dev.storefront.db.DatabaseUrl;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.PreparedStatement;
+import io.vertx.sqlclient.Tuple;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One process of {@code bench queries}, started by {@link QueryBench}: one Vert.x with one event loop, C pipelined
+ * connections with the product query prepared. Protocol on stdout (lines starting with {@link #MARK}, everything else
+ * is log): {@code ready} once connected; then, on the line {@code go} on stdin, fires all N queries at once
+ * round-robin over its connections, waits for all, and prints {@code result} (or {@code error}) and exits.
+ *
+ * <p>Arguments: {@code DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX}.
+ */
+public final class QueryBenchChild extends VerticleBase {
+
+  static final String MARK = "@bench ";
+  static final String GO = "go";
+  static final int PIPELINING_LIMIT = 256;
+
+  private final PgConnectOptions options;
+  private final int connections;
+  private final int productId;
+  private final List<PreparedStatement> statements = new ArrayList<>();
+  private final List<PgConnection> opened = new ArrayList<>();
+
+  QueryBenchChild(PgConnectOptions options, int connections, int productId) {
+    this.options = options;
+    this.connections = connections;
+    this.productId = productId;
+  }
+
+  public static void main(String[] args) {
+    PrintStream out = System.out;
+    int process = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true));
+    int code = 0;
+    try {
+      if (args.length != 5) {
+        throw new IllegalArgumentException("usage: QueryBenchChild DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX");
+      }
+      PgConnectOptions options = DatabaseUrl.parse(args[0]).connectOptions()
+          .setPipeliningLimit(PIPELINING_LIMIT).setCachePreparedStatements(true);
+      int queries = Integer.parseInt(args[2]);
+      QueryBenchChild child = new QueryBenchChild(options, Integer.parseInt(args[1]), Integer.parseInt(args[3]));
+      await(vertx.deployVerticle(child));
+      emit(out, new JsonObject().put("event", "ready").put("process", process).put("pid", ProcessHandle.current().pid()));
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line = in.readLine();
+      if (!GO.equals(line)) {
+        throw new IllegalStateException("expected '" + GO + "' on stdin, got " + (line == null ? "end of input" : "'" + line + "'"));
+      }
+      long t0 = System.nanoTime();
+      JsonObject result = await(child.fire(queries));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      emit(out, result.put("event", "result").put("process", process).put("seconds", seconds)
+          .put("queriesPerSec", seconds > 0 ? queries / seconds : 0));
+    } catch (Throwable t) {
+      Throwable cause = t.getCause() != null ? t.getCause() : t;
+      emit(out, new JsonObject().put("event", "error").put("process", process).put("message", cause.toString()));
+      code = 1;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+    System.exit(code);
+  }
+
+  private static void emit(PrintStream out, JsonObject event) {
+    out.println(MARK + event.encode());
+    out.flush();
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+  }
+
+  /** Opens the connections and prepares the product query on each: a database problem fails here, before "ready". */
+  @Override
+  public Future<?> start() {
+    List<Future<PreparedStatement>> prepared = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      prepared.add(PgConnection.connect(vertx, options).compose(conn -> {
+        opened.add(conn);
+        return conn.prepare(CatalogSql.PRODUCT_WITH_SKUS);
+      }));
+    }
+    return Future.all(prepared).onSuccess(all -> {
+      for (int i = 0; i < connections; i++) {
+        statements.add(all.resultAt(i));
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(opened.stream().map(PgConnection::close).toList());
+  }
+
+  /** Fires {@code n} queries at once on the event loop, round-robin over the connections; completes when all answered. */
+  Future<JsonObject> fire(int n) {
+    Promise<JsonObject> promise = Promise.promise();
+    context.runOnContext(v -> {
+      long[] counts = new long[3]; // done, rows, errors
+      String[] firstError = {null};
+      Tuple params = Tuple.of(productId);
+      for (int i = 0; i < n; i++) {
+        statements.get(i % statements.size()).query().execute(params).onComplete(ar -> {
+          if (ar.succeeded()) {
+            counts[1] += ar.result().size();
+          } else {
+            counts[2]++;
+            if (firstError[0] == null) {
+              firstError[0] = ar.cause().toString();
+            }
+          }
+          if (++counts[0] == n) {
+            promise.complete(new JsonObject().put("queries", n).put("rows", counts[1]).put("errors", counts[2])
+                .put("firstError", firstError[0]).put("connections", statements.size()));
+          }
+        });
+      }
+      if (n == 0) {
+        promise.complete(new JsonObject().put("queries", 0).put("rows", 0).put("errors", 0).put("connections", statements.size()));
+      }
+    });
+    return promise.future();
+  }
+}
