@@ -10,9 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,11 +95,16 @@ public final class QueryBench {
 
   /** Runs the experiment; blocks. Fails (IllegalStateException) when a child cannot start, connect or finish. */
   public static Result run(Plan plan) throws IOException, InterruptedException {
+    return run(plan, classpath());
+  }
+
+  /** As {@link #run(Plan)}, with the children started from {@code classpath} (a jar or a class path). */
+  public static Result run(Plan plan, String classpath) throws IOException, InterruptedException {
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     List<Process> children = new ArrayList<>();
     try {
       for (int i = 0; i < plan.processes(); i++) {
-        children.add(startChild(plan, i, events));
+        children.add(startChild(plan, classpath, i, events));
       }
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(plan.timeoutMs());
       awaitAll(events, plan.processes(), "ready", deadline);
@@ -154,12 +157,12 @@ public final class QueryBench {
     return got;
   }
 
-  private static Process startChild(Plan plan, int index, BlockingQueue<Event> events) throws IOException {
+  private static Process startChild(Plan plan, String classpath, int index, BlockingQueue<Event> events) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(CHILD_JVM_OPTIONS);
     command.add("-cp");
-    command.add(classpath());
+    command.add(classpath);
     command.add(QueryBenchChild.class.getName());
     command.add(plan.dbUrl());
     command.add(Integer.toString(plan.connections()));
@@ -193,18 +196,9 @@ public final class QueryBench {
     events.add(new Event(index, new JsonObject().put("event", "exit")));
   }
 
-  /**
-   * The class path of this code: the fat jar when running from it, else (tests, IDE) this JVM's class path.
-   */
+  /** The class path of this code: the fat jar when running from it, else (tests, IDE) this JVM's class path. */
   static String classpath() {
-    try {
-      Path source = Path.of(QueryBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (Files.isRegularFile(source) && source.toString().endsWith(".jar")) {
-        return source.toString();
-      }
-    } catch (URISyntaxException | SecurityException | NullPointerException e) {
-      log.debug("no code source: {}", e.toString());
-    }
-    return System.getProperty("java.class.path");
+    Path jar = StorefrontProcess.thisJar();
+    return jar != null ? jar.toString() : System.getProperty("java.class.path");
   }
 }

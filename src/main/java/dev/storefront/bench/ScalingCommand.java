@@ -1,0 +1,171 @@
+package dev.storefront.bench;
+
+import dev.storefront.config.Settings;
+import dev.storefront.config.SettingsOptions;
+import dev.storefront.db.Database;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code storefront bench scaling}: for every configuration processes x event loops, starts Storefront, loads
+ * {@code GET /products/{id}} (random ids, closed loop), times a word-count job, stops it, runs {@code bench queries}
+ * with the same layout (P processes, E connections each); prints a table and writes scaling.json and scaling.html.
+ */
+@Command(name = "scaling", mixinStandardHelpOptions = true,
+    description = {"Sweep processes x event loops: HTTP GET /products/{id}, bench queries and a word-count job for each.",
+        "Writes <out>/scaling.json and <out>/scaling.html (charts as SVG)."})
+public final class ScalingCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  SettingsOptions settingsOptions;
+
+  @Option(names = "--max-processes", paramLabel = "M", description = "processes from 1 to M (default: cores)")
+  Integer maxProcesses;
+
+  @Option(names = "--event-loops-list", defaultValue = "1,2", split = ",", paramLabel = "E,E",
+      description = "event loops per process to try (default ${DEFAULT-VALUE})")
+  List<Integer> eventLoopsList;
+
+  @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = DurationConverter.class, paramLabel = "D",
+      description = "measured HTTP load per configuration (default ${DEFAULT-VALUE})")
+  Duration duration;
+
+  @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class, paramLabel = "W",
+      description = "HTTP warm-up per configuration (default ${DEFAULT-VALUE})")
+  Duration warmup;
+
+  @Option(names = {"-c", "--connections"}, defaultValue = "16", paramLabel = "C", description = "HTTP connections (default ${DEFAULT-VALUE})")
+  int connections;
+
+  @Option(names = "--queries", defaultValue = "10000", paramLabel = "N", description = "bench queries: queries per process (default ${DEFAULT-VALUE})")
+  int queries;
+
+  @Option(names = "--out", defaultValue = "target/bench", paramLabel = "DIR", description = "report directory (default ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--jar", paramLabel = "JAR", description = "Storefront jar to start (default: the jar running this command)")
+  Path jar;
+
+  @Option(names = "--db-url", paramLabel = "URL", description = "PostgreSQL for every run (setting db.url; empty: one embedded for the sweep)")
+  String dbUrl;
+
+  @Option(names = "--ready-timeout", defaultValue = "120s", converter = DurationConverter.class, paramLabel = "T",
+      description = "time Storefront gets to become ready (default ${DEFAULT-VALUE})")
+  Duration readyTimeout;
+
+  @Option(names = "--max-error-rate", defaultValue = "0.01", paramLabel = "X", description = "exit 1 when a run's HTTP error rate exceeds this (default ${DEFAULT-VALUE})")
+  double maxErrorRate;
+
+  @Option(names = "--json", description = "print scaling.json's content instead of the table")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Path storefront = jar != null ? jar : StorefrontProcess.thisJar();
+    if (storefront == null) {
+      throw new ParameterException(spec.commandLine(), "bench scaling starts Storefront from its jar: run it from "
+          + "target/storefront.jar (mvn package) or pass --jar");
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    int max = maxProcesses != null ? maxProcesses : cores;
+    if (max < 1 || eventLoopsList.isEmpty() || eventLoopsList.stream().anyMatch(e -> e < 1)) {
+      throw new ParameterException(spec.commandLine(), "--max-processes and every --event-loops-list entry must be at least 1");
+    }
+    Map<String, String> flags = new HashMap<>();
+    if (dbUrl != null) {
+      flags.put("db.url", dbUrl);
+    }
+    Settings settings = settingsOptions.load(flags);
+    JsonArray runs = new JsonArray();
+    double worstErrorRate = 0;
+    try (Database db = QueryBenchCommand.openDatabase(settings)) {
+      for (int p = 1; p <= max; p++) {
+        for (int e : eventLoopsList) {
+          JsonObject run = measure(storefront, db.url().uri(), p, e);
+          runs.add(run);
+          JsonObject http = run.getJsonObject("http");
+          worstErrorRate = Math.max(worstErrorRate, http == null ? 1.0 : http.getDouble("errorRate"));
+          spec.commandLine().getErr().println("bench scaling: " + ScalingReport.label(run) + " done");
+        }
+      }
+    }
+    JsonObject data = new JsonObject().put("machine", MachineInfo.current().toJson())
+        .put("settings", new JsonObject().put("durationSeconds", duration.toMillis() / 1000.0)
+            .put("warmupSeconds", warmup.toMillis() / 1000.0).put("httpConnections", connections)
+            .put("queriesPerProcess", queries).put("url", "/products/{id}, ids 1..1000, closed loop"))
+        .put("runs", runs);
+    ScalingReport.write(data, out);
+    String text = table(runs) + "  report: " + out.resolve("scaling.html") + " (raw: " + out.resolve("scaling.json") + ")\n";
+    return BenchOutput.report(spec, json, "bench scaling", data.copy().put("report", out.resolve("scaling.html").toString()),
+        text, worstErrorRate, maxErrorRate);
+  }
+
+  private JsonObject measure(Path storefront, String db, int p, int e) {
+    JsonObject run = new JsonObject().put("processes", p).put("eventLoops", e);
+    List<String> errors = new ArrayList<>();
+    try {
+      int port = StorefrontProcess.freePort();
+      List<String> extra = List.of("--db-url", db,
+          "--set", "cluster.name=bench-scaling-" + ProcessHandle.current().pid() + "-" + p + "x" + e);
+      try (StorefrontProcess sf = StorefrontProcess.serve(storefront, p, e, port, extra, readyTimeout)) {
+        LoadResult http = HttpLoadGenerator.run(new LoadConfig("http://127.0.0.1:" + port + "/products/{id}",
+            connections, 1, duration, warmup, 0, 1, 1000, Duration.ofSeconds(5)));
+        run.put("http", http.toJson());
+        run.put("wordcount", WordCountProbe.run("http://127.0.0.1:" + port, Duration.ofMinutes(5)));
+      }
+    } catch (Exception ex) {
+      errors.add("serve/http: " + ex.getMessage());
+    }
+    try {
+      // after Storefront stopped: PostgreSQL has the machine to itself, laid out like the nodes (E connections each)
+      run.put("queries", QueryBench.run(new QueryBench.Plan(db, p, e, queries, 100, 300_000)).toJson());
+    } catch (Exception ex) {
+      errors.add("queries: " + ex.getMessage());
+    }
+    if (!errors.isEmpty()) {
+      run.put("error", String.join("; ", errors));
+    }
+    return run;
+  }
+
+  static String table(JsonArray runs) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-5s %-5s %10s %9s %9s %9s %11s  %s%n",
+        "P", "E", "HTTP req/s", "p50 ms", "p99 ms", "errors", "queries/s", "word count"));
+    for (int i = 0; i < runs.size(); i++) {
+      JsonObject run = runs.getJsonObject(i);
+      JsonObject http = run.getJsonObject("http");
+      JsonObject q = run.getJsonObject("queries");
+      JsonObject ms = http == null ? new JsonObject() : http.getJsonObject("latencyMs");
+      sb.append(String.format(Locale.ROOT, "  %-5d %-5d %10s %9s %9s %9s %11s  %s%n", run.getInteger("processes"),
+          run.getInteger("eventLoops"),
+          http == null ? "-" : String.format(Locale.ROOT, "%.0f", http.getDouble("requestsPerSec")),
+          http == null ? "-" : String.format(Locale.ROOT, "%.2f", ms.getDouble("p50")),
+          http == null ? "-" : String.format(Locale.ROOT, "%.2f", ms.getDouble("p99")),
+          http == null ? "-" : String.format(Locale.ROOT, "%.2f%%", http.getDouble("errorRate") * 100),
+          q == null ? "-" : String.format(Locale.ROOT, "%.0f", q.getDouble("queriesPerSec")),
+          ScalingReport.wordcountCell(run.getJsonObject("wordcount"))));
+      if (run.getString("error") != null) {
+        sb.append("        failed: ").append(run.getString("error")).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+}

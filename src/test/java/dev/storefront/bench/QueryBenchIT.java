@@ -1,0 +1,60 @@
+package dev.storefront.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bench queries}' parent/child protocol with real child JVMs of the fat jar against the real PostgreSQL. */
+@ExtendWith(VertxExtension.class)
+class QueryBenchIT {
+
+  private static String jar;
+  private static String dbUrl;
+
+  @BeforeAll
+  static void setUp(Vertx vertx) throws Exception {
+    jar = System.getProperty("storefront.jar", "target/storefront.jar");
+    assertTrue(Files.isRegularFile(Path.of(jar)), "the fat jar is needed: " + jar);
+    dbUrl = BenchTestDatabase.create(vertx);
+  }
+
+  @Test
+  @DisplayName("two child processes each run their queries after the common go, and the parent adds them up")
+  void twoProcessesAggregate() throws Exception {
+    QueryBench.Result r = QueryBench.run(new QueryBench.Plan(dbUrl, 2, 3, 500, 100, 120_000), jar);
+
+    assertEquals(2, r.perProcess().size());
+    assertEquals(1000, r.totalQueries());
+    assertEquals(0, r.errors());
+    assertEquals(1000L * BenchTestDatabase.SKUS, r.rows(), "every query returned product 100's SKUs");
+    for (int i = 0; i < 2; i++) {
+      JsonObject p = r.perProcess().get(i);
+      assertEquals(i, p.getInteger("process"));
+      assertEquals(3, p.getInteger("connections"));
+      assertTrue(p.getDouble("seconds") > 0 && p.getDouble("seconds") <= r.seconds(),
+          "each child's time lies within the parent's wall time from go: " + r.describe());
+    }
+    assertEquals(r.totalQueries() / r.seconds(), r.queriesPerSecond(), 1e-6);
+    assertTrue(r.seconds() < 30, "JVM start-up is not measured: " + r.describe());
+  }
+
+  @Test
+  @DisplayName("a child that cannot reach its database makes the run fail with the child's reason")
+  void childFailureIsReported() {
+    String missing = BenchTestDatabase.server().withDatabase("sf_bench_no_such_db").uri();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> QueryBench.run(new QueryBench.Plan(missing, 2, 1, 10, 100, 60_000), jar));
+    assertTrue(e.getMessage().contains("failed") && e.getMessage().contains("sf_bench_no_such_db"), e.getMessage());
+  }
+}
