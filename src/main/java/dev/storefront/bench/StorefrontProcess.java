@@ -77,7 +77,8 @@ final class StorefrontProcess implements AutoCloseable {
   }
 
   static boolean isReadyLine(String line) {
-    return READY.matcher(line).find() && !NOT_READY.matcher(line).find();
+    // node output reaches us prefixed "[node-N]": only the supervisor's own line means every node is ready
+    return !line.startsWith("[") && READY.matcher(line).find() && !NOT_READY.matcher(line).find();
   }
 
   private void drainOutput() {
