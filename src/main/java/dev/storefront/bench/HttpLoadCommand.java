@@ -64,7 +64,7 @@ public final class HttpLoadCommand implements Callable<Integer> {
   }
 
   LoadConfig config() {
-    int[] range = parseRange(ids);
+    int[] range = parseRange(spec, ids);
     if (rate != null && !(rate > 0)) {
       throw new ParameterException(spec.commandLine(), "--rate must be a positive number of requests per second, got " + rate);
     }
@@ -75,7 +75,8 @@ public final class HttpLoadCommand implements Callable<Integer> {
     }
   }
 
-  private int[] parseRange(String text) {
+  /** {@code MIN..MAX} as two ints; a picocli usage error otherwise. */
+  static int[] parseRange(CommandSpec spec, String text) {
     String[] parts = text.trim().split("\\.\\.", -1);
     try {
       if (parts.length == 2) {

@@ -55,6 +55,9 @@ public final class ScalingCommand implements Callable<Integer> {
   @Option(names = {"-c", "--connections"}, defaultValue = "16", paramLabel = "C", description = "HTTP connections (default ${DEFAULT-VALUE})")
   int connections;
 
+  @Option(names = "--ids", defaultValue = "1..1000", paramLabel = "MIN..MAX", description = "product ids requested (default ${DEFAULT-VALUE})")
+  String ids;
+
   @Option(names = "--queries", defaultValue = "10000", paramLabel = "N", description = "bench queries: queries per process (default ${DEFAULT-VALUE})")
   int queries;
 
@@ -77,6 +80,8 @@ public final class ScalingCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print scaling.json's content instead of the table")
   boolean json;
 
+  private int[] idRange;
+
   @Override
   public Integer call() throws Exception {
     Path storefront = jar != null ? jar : StorefrontProcess.thisJar();
@@ -84,6 +89,7 @@ public final class ScalingCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "bench scaling starts Storefront from its jar: run it from "
           + "target/storefront.jar (mvn package) or pass --jar");
     }
+    idRange = HttpLoadCommand.parseRange(spec, ids);
     int cores = Runtime.getRuntime().availableProcessors();
     int max = maxProcesses != null ? maxProcesses : cores;
     if (max < 1 || eventLoopsList.isEmpty() || eventLoopsList.stream().anyMatch(e -> e < 1)) {
@@ -110,7 +116,7 @@ public final class ScalingCommand implements Callable<Integer> {
     JsonObject data = new JsonObject().put("machine", MachineInfo.current().toJson())
         .put("settings", new JsonObject().put("durationSeconds", duration.toMillis() / 1000.0)
             .put("warmupSeconds", warmup.toMillis() / 1000.0).put("httpConnections", connections)
-            .put("queriesPerProcess", queries).put("url", "/products/{id}, ids 1..1000, closed loop"))
+            .put("queriesPerProcess", queries).put("url", "/products/{id}, ids " + ids + ", closed loop"))
         .put("runs", runs);
     ScalingReport.write(data, out);
     String text = table(runs) + "  report: " + out.resolve("scaling.html") + " (raw: " + out.resolve("scaling.json") + ")\n";
@@ -127,7 +133,7 @@ public final class ScalingCommand implements Callable<Integer> {
           "--set", "cluster.name=bench-scaling-" + ProcessHandle.current().pid() + "-" + p + "x" + e);
       try (StorefrontProcess sf = StorefrontProcess.serve(storefront, p, e, port, extra, readyTimeout)) {
         LoadResult http = HttpLoadGenerator.run(new LoadConfig("http://127.0.0.1:" + port + "/products/{id}",
-            connections, 1, duration, warmup, 0, 1, 1000, Duration.ofSeconds(5)));
+            connections, 1, duration, warmup, 0, idRange[0], idRange[1], Duration.ofSeconds(5)));
         run.put("http", http.toJson());
         run.put("wordcount", WordCountProbe.run("http://127.0.0.1:" + port, Duration.ofMinutes(5)));
       }
