@@ -43,7 +43,7 @@ final class BenchTestDatabase {
     DatabaseUrl url = admin.withDatabase(NAME);
     PgConnection c = await(PgConnection.connect(vertx, url.connectOptions()));
     try (InputStream in = BenchTestDatabase.class.getResourceAsStream("/db/schema.sql")) {
-      await(c.query(new String(in.readAllBytes(), StandardCharsets.UTF_8)).execute());
+      await(c.query("SET client_min_messages = warning; " + new String(in.readAllBytes(), StandardCharsets.UTF_8)).execute());
       await(c.query("INSERT INTO brand (brand_id, brand_name) VALUES (1, 'Bench brand') ON CONFLICT DO NOTHING;"
           + " INSERT INTO product (product_id, product_name, brand_id) VALUES (100, 'Bench product', 1) ON CONFLICT DO NOTHING;"
           + " INSERT INTO product_color (product_color_id, product_color_name) VALUES (1, 'red') ON CONFLICT DO NOTHING;"

@@ -1,0 +1,50 @@
+package dev.storefront.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bench scaling} end to end: a real Storefront from the fat jar, real load, real query processes. */
+@ExtendWith(VertxExtension.class)
+class ScalingIT {
+
+  @Test
+  @DisplayName("a one-configuration sweep starts Storefront, measures it, stops it, and writes the report")
+  void oneConfiguration(Vertx vertx, @TempDir Path out) throws Exception {
+    String jar = System.getProperty("storefront.jar", "target/storefront.jar");
+    assertTrue(Files.isRegularFile(Path.of(jar)), "the fat jar is needed: " + jar);
+    String db = BenchTestDatabase.create(vertx);
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    CommandLine cl = new CommandLine(new BenchCommand());
+    cl.setOut(new PrintWriter(stdout, true));
+    cl.setErr(new PrintWriter(stderr, true));
+
+    int code = cl.execute("scaling", "--jar", jar, "--db-url", db, "--max-processes", "1", "--event-loops-list", "1",
+        "-d", "1s", "--warmup", "1s", "-c", "4", "--ids", "100..100", "--queries", "200", "--out", out.toString(), "--json");
+
+    assertEquals(0, code, stdout + "\n" + stderr);
+    JsonObject report = new JsonObject(stdout.toString());
+    JsonObject run = report.getJsonArray("runs").getJsonObject(0);
+    assertEquals(null, run.getString("error"), run.encodePrettily());
+    assertTrue(run.getJsonObject("http").getLong("requests") > 0, run.encodePrettily());
+    assertEquals(0L, run.getJsonObject("http").getJsonObject("errors").getLong("status4xx"));
+    assertEquals(200L, run.getJsonObject("queries").getLong("totalQueries"));
+    assertTrue(run.getJsonObject("wordcount").getString("status").matches("ok|skipped|failed"), run.encodePrettily());
+    assertTrue(Files.readString(out.resolve("scaling.html")).contains("<svg"));
+    assertEquals(report.getJsonArray("runs"), new JsonObject(Files.readString(out.resolve("scaling.json"))).getJsonArray("runs"));
+  }
+}
