@@ -30,8 +30,9 @@ public final class HttpLoadCommand implements Callable<Integer> {
       description = "measured time, e.g. 10s, 500ms, 1m (default ${DEFAULT-VALUE})")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class, paramLabel = "W",
-      description = "load before measuring, excluded from the figures (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "W",
+      description = {"load before measuring, excluded from the figures (default ${DEFAULT-VALUE}:",
+          "on 2 cores the JIT needs about that long to compile the HTTP client and server paths)"})
   Duration warmup;
 
   @Option(names = {"-R", "--rate"}, paramLabel = "R", description = "requests per second (open model); absent: closed loop")

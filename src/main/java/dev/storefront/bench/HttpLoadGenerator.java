@@ -34,14 +34,18 @@ public final class HttpLoadGenerator {
         deployments.add(vertx.deployVerticle(worker));
       }
       await(Future.all(deployments), config);
-      long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       List<Future<Void>> runs = new ArrayList<>();
       for (LoadWorker w : workers) {
         runs.add(w.begin(t0));
       }
+      // the generator's own CPU use over the measured part (warm-up, with its JIT compilation, excluded)
+      long measureStart = t0 + config.warmup().toNanos();
+      sleepUntil(measureStart);
+      long cpu0 = processCpuNanos();
+      long wall0 = System.nanoTime();
       await(Future.all(runs), config);
-      double wallSeconds = (System.nanoTime() - t0) / 1e9;
+      double wallSeconds = (System.nanoTime() - wall0) / 1e9;
       double cpuCores = wallSeconds > 0 ? (processCpuNanos() - cpu0) / 1e9 / wallSeconds : 0;
       return merge(config, workers, t0, cpuCores);
     } finally {
@@ -67,6 +71,18 @@ public final class HttpLoadGenerator {
     long measureStart = t0 + config.warmup().toNanos();
     long window = Math.max(config.duration().toNanos(), lastResponse - measureStart);
     return new LoadResult(config, responses, total, errors, window / 1e9, histogram, cpuCores);
+  }
+
+  private static void sleepUntil(long nanoTime) {
+    long left;
+    while ((left = nanoTime - System.nanoTime()) > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private static long processCpuNanos() {

@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param totalResponses responses over the whole run, warm-up and drain included (what the server answered)
  * @param errors         measured errors, indexed by {@link ErrorKind#ordinal()}
  * @param seconds        length of the measured window (until the last measured response, at least the duration)
- * @param clientCpuCores average cores this JVM (the load generator) kept busy over the whole run
+ * @param clientCpuCores average cores this JVM (the load generator) kept busy while measuring
  */
 public record LoadResult(LoadConfig config, long responses, long totalResponses, long[] errors, double seconds,
                          Histogram histogram, double clientCpuCores) {
@@ -92,7 +92,7 @@ public record LoadResult(LoadConfig config, long responses, long totalResponses,
       sb.append(' ').append(k.label()).append(' ').append(errors(k));
     }
     sb.append(String.format(Locale.ROOT, "  (rate %.3f%%)%n", errorRate() * 100));
-    sb.append(String.format(Locale.ROOT, "  load generator CPU: %.2f cores on average%n", clientCpuCores));
+    sb.append(String.format(Locale.ROOT, "  load generator CPU: %.2f cores on average while measuring%n", clientCpuCores));
     return sb.toString();
   }
 

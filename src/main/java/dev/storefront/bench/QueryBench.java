@@ -30,10 +30,14 @@ public final class QueryBench {
   static final List<String> CHILD_JVM_OPTIONS = List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-Dstorefront.log.level=WARN");
 
   /** What to run. */
-  public record Plan(String dbUrl, int processes, int connections, int queries, int productId, long timeoutMs) {
+  public record Plan(String dbUrl, int processes, int connections, int queries, int productId, int warmupRounds,
+                     long timeoutMs) {
     public Plan {
       if (processes < 1 || connections < 1 || queries < 1) {
         throw new IllegalArgumentException("--processes, --connections and --queries must be at least 1");
+      }
+      if (warmupRounds < 0) {
+        throw new IllegalArgumentException("--warmup-rounds must not be negative");
       }
     }
   }
@@ -66,6 +70,7 @@ public final class QueryBench {
       return new JsonObject()
           .put("processes", plan.processes()).put("connectionsPerProcess", plan.connections())
           .put("queriesPerProcess", plan.queries()).put("productId", plan.productId())
+          .put("warmupRounds", plan.warmupRounds())
           .put("totalQueries", totalQueries()).put("rows", rows()).put("errors", errors())
           .put("seconds", LoadResult.round(seconds, 4)).put("queriesPerSec", LoadResult.round(queriesPerSecond(), 1))
           .put("perProcess", new JsonArray(new ArrayList<>(perProcess)));
@@ -73,9 +78,9 @@ public final class QueryBench {
 
     public String describe() {
       StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-          "%d process%s x %d pipelined connection%s, %d concurrent queries each (product %d)%n",
+          "%d process%s x %d pipelined connection%s, %d concurrent queries each (product %d), after %d warm-up round%s%n",
           plan.processes(), plan.processes() == 1 ? "" : "es", plan.connections(), plan.connections() == 1 ? "" : "s",
-          plan.queries(), plan.productId()));
+          plan.queries(), plan.productId(), plan.warmupRounds(), plan.warmupRounds() == 1 ? "" : "s"));
       sb.append(String.format(Locale.ROOT, "  total: %d queries in %.3f s = %.1f queries/s, %d rows, %d errors%n",
           totalQueries(), seconds, queriesPerSecond(), rows(), errors()));
       for (JsonObject p : perProcess) {
@@ -148,7 +153,8 @@ public final class QueryBench {
         throw new IllegalStateException("bench queries: process " + e.process() + " failed: " + e.body().getString("message"));
       }
       if ("exit".equals(type)) {
-        throw new IllegalStateException("bench queries: process " + e.process() + " exited before reporting '" + kind + "'");
+        throw new IllegalStateException("bench queries: process " + e.process() + " exited (code "
+            + e.body().getValue("code", "unknown") + ") before reporting '" + kind + "'");
       }
       if (kind.equals(type)) {
         got.add(e.body());
@@ -169,6 +175,7 @@ public final class QueryBench {
     command.add(Integer.toString(plan.queries()));
     command.add(Integer.toString(plan.productId()));
     command.add(Integer.toString(index));
+    command.add(Integer.toString(plan.warmupRounds()));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Thread reader = new Thread(() -> readEvents(p, index, events), "bench-queries-child-" + index);
     reader.setDaemon(true);
@@ -193,7 +200,15 @@ public final class QueryBench {
     } catch (IOException e) {
       log.debug("process {}: output closed: {}", index, e.toString());
     }
-    events.add(new Event(index, new JsonObject().put("event", "exit")));
+    JsonObject exit = new JsonObject().put("event", "exit");
+    try {
+      if (p.waitFor(5, TimeUnit.SECONDS)) {
+        exit.put("code", p.exitValue());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    events.add(new Event(index, exit));
   }
 
   /** The class path of this code: the fat jar when running from it, else (tests, IDE) this JVM's class path. */

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * is log): {@code ready} once connected; then, on the line {@code go} on stdin, fires all N queries at once
  * round-robin over its connections, waits for all, and prints {@code result} (or {@code error}) and exits.
  *
- * <p>Arguments: {@code DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX}.
+ * <p>Arguments: {@code DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_ROUNDS}: before reporting ready
+ * it runs WARMUP_ROUNDS unmeasured rounds of the same N queries, so the JIT has compiled the client's paths.
  */
 public final class QueryBenchChild extends VerticleBase {
 
@@ -53,14 +54,20 @@ public final class QueryBenchChild extends VerticleBase {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true));
     int code = 0;
     try {
-      if (args.length != 5) {
-        throw new IllegalArgumentException("usage: QueryBenchChild DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX");
+      if (args.length != 6) {
+        throw new IllegalArgumentException("usage: QueryBenchChild DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_ROUNDS");
       }
       PgConnectOptions options = DatabaseUrl.parse(args[0]).connectOptions()
           .setPipeliningLimit(PIPELINING_LIMIT).setCachePreparedStatements(true);
       int queries = Integer.parseInt(args[2]);
       QueryBenchChild child = new QueryBenchChild(options, Integer.parseInt(args[1]), Integer.parseInt(args[3]));
       await(vertx.deployVerticle(child));
+      for (int round = Integer.parseInt(args[5]); round > 0; round--) {
+        JsonObject warm = await(child.fire(queries));
+        if (warm.getLong("errors") > 0) {
+          throw new IllegalStateException("warm-up queries failed: " + warm.getString("firstError"));
+        }
+      }
       emit(out, new JsonObject().put("event", "ready").put("process", process).put("pid", ProcessHandle.current().pid()));
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line = in.readLine();

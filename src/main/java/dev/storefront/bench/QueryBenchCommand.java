@@ -41,6 +41,10 @@ public final class QueryBenchCommand implements Callable<Integer> {
   @Option(names = "--product-id", defaultValue = "100", paramLabel = "ID", description = "product queried (default ${DEFAULT-VALUE}); it must have SKUs")
   int productId;
 
+  @Option(names = "--warmup-rounds", defaultValue = "2", paramLabel = "K",
+      description = "unmeasured rounds of N queries each process runs before the common start, for the JIT (default ${DEFAULT-VALUE}; 0: cold, like the seed)")
+  int warmupRounds;
+
   @Option(names = "--db-url", paramLabel = "URL", description = "PostgreSQL to query (setting db.url; empty: the embedded one)")
   String dbUrl;
 
@@ -63,7 +67,8 @@ public final class QueryBenchCommand implements Callable<Integer> {
     Settings settings = settingsOptions.load(flags);
     try (Database db = openDatabase(settings)) {
       try {
-        plan = new QueryBench.Plan(db.url().uri(), processes, connections, queries, productId, timeoutSeconds * 1000L);
+        plan = new QueryBench.Plan(db.url().uri(), processes, connections, queries, productId, warmupRounds,
+            timeoutSeconds * 1000L);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }

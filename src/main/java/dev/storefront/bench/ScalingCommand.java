@@ -48,7 +48,7 @@ public final class ScalingCommand implements Callable<Integer> {
       description = "measured HTTP load per configuration (default ${DEFAULT-VALUE})")
   Duration duration;
 
-  @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class, paramLabel = "W",
+  @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "W",
       description = "HTTP warm-up per configuration (default ${DEFAULT-VALUE})")
   Duration warmup;
 
@@ -142,7 +142,7 @@ public final class ScalingCommand implements Callable<Integer> {
     }
     try {
       // after Storefront stopped: PostgreSQL has the machine to itself, laid out like the nodes (E connections each)
-      run.put("queries", QueryBench.run(new QueryBench.Plan(db, p, e, queries, 100, 300_000)).toJson());
+      run.put("queries", QueryBench.run(new QueryBench.Plan(db, p, e, queries, 100, 2, 300_000)).toJson());
     } catch (Exception ex) {
       errors.add("queries: " + ex.getMessage());
     }

@@ -32,7 +32,7 @@ class QueryBenchIT {
   @Test
   @DisplayName("two child processes each run their queries after the common go, and the parent adds them up")
   void twoProcessesAggregate() throws Exception {
-    QueryBench.Result r = QueryBench.run(new QueryBench.Plan(dbUrl, 2, 3, 500, 100, 120_000), jar);
+    QueryBench.Result r = QueryBench.run(new QueryBench.Plan(dbUrl, 2, 3, 500, 100, 1, 120_000), jar);
 
     assertEquals(2, r.perProcess().size());
     assertEquals(1000, r.totalQueries());
@@ -54,7 +54,7 @@ class QueryBenchIT {
   void childFailureIsReported() {
     String missing = BenchTestDatabase.server().withDatabase("sf_bench_no_such_db").uri();
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> QueryBench.run(new QueryBench.Plan(missing, 2, 1, 10, 100, 60_000), jar));
+        () -> QueryBench.run(new QueryBench.Plan(missing, 2, 1, 10, 100, 0, 60_000), jar));
     assertTrue(e.getMessage().contains("failed") && e.getMessage().contains("sf_bench_no_such_db"), e.getMessage());
   }
 }
