@@ -1,10 +1,11 @@
 package dev.storefront.bench;
 
+import dev.storefront.coordination.RaceBenchCommand;
 import picocli.CommandLine.Command;
 
-/** {@code storefront bench}: load testing and scaling measurements. Every subcommand prints the machine and has --json. */
+/** {@code storefront bench}: load testing and scaling measurements. Every subcommand has --json. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Load testing and scaling benchmarks (HTTP load, PostgreSQL query rate, processes x event loops sweep).",
-    subcommands = {HttpLoadCommand.class, QueryBenchCommand.class, ScalingCommand.class})
+    description = "Load testing and scaling benchmarks (HTTP load, PostgreSQL query rate, processes x event loops sweep, counter race).",
+    subcommands = {HttpLoadCommand.class, QueryBenchCommand.class, ScalingCommand.class, RaceBenchCommand.class})
 public final class BenchCommand {
 }

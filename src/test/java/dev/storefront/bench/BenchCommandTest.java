@@ -90,7 +90,7 @@ class BenchCommandTest {
   @Test
   @DisplayName("every bench command has --help")
   void helpEverywhere() {
-    for (String sub : new String[] {"http", "queries", "scaling"}) {
+    for (String sub : new String[] {"http", "queries", "scaling", "race"}) {
       assertEquals(0, run(sub, "--help"), sub);
       assertTrue(out.toString().contains("--json"), sub);
     }
