@@ -30,12 +30,14 @@ final class LoadWorker extends VerticleBase {
   private static final long RECONNECT_DELAY_MS = 10;
   private static final long HIGHEST_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(10);
   private static final int PRECOMPUTED_URIS_MAX = 100_000;
+  private static final int CLOSING = 1 << 16;
 
   /** One connection and its state; at most one request in flight. */
   private static final class Slot {
     HttpClientConnection conn;
     boolean busy;
     boolean parked;
+    boolean connecting;
     long start;
   }
 
@@ -155,11 +157,13 @@ final class LoadWorker extends VerticleBase {
   }
 
   private void connect(Slot slot, Promise<Void> first) {
-    if (finished) {
+    if (finished || slot.connecting) {
       return;
     }
+    slot.connecting = true;
     client.connect(new HttpConnectOptions().setHost(config.host()).setPort(config.port()))
         .onComplete(ar -> {
+          slot.connecting = false;
           if (ar.succeeded()) {
             HttpClientConnection conn = ar.result();
             if (finished) {
@@ -205,8 +209,9 @@ final class LoadWorker extends VerticleBase {
     conn.request(HttpMethod.GET, nextUri())
         .compose(req -> req.idleTimeout(timeoutMs).send())
         .compose(resp -> {
-          int status = resp.statusCode();
-          return resp.end().map(status);
+          // status, plus a flag when the server announced it closes the connection after this response
+          int outcome = resp.statusCode() | ("close".equalsIgnoreCase(resp.getHeader("connection")) ? CLOSING : 0);
+          return resp.end().map(outcome);
         })
         .onComplete(ar -> completed(slot, conn, start, ar));
   }
@@ -221,16 +226,19 @@ final class LoadWorker extends VerticleBase {
     boolean measured = inWindow(start);
     if (ar.succeeded()) {
       totalResponses++;
+      if ((ar.result() & CLOSING) != 0 && slot.conn == conn) {
+        slot.conn = null; // the server closes it: replace it rather than fail the next request on it
+        conn.close();
+      }
       if (measured) {
         responses++;
         histogram.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(0, (now - start) / 1000)));
         lastMeasuredResponse = now;
-        ErrorKind kind = ErrorKind.ofStatus(ar.result());
+        ErrorKind kind = ErrorKind.ofStatus(ar.result() & ~CLOSING);
         if (kind != null) {
           errors[kind.ordinal()]++;
         }
       }
-      resume(slot);
     } else {
       if (measured) {
         errors[ErrorKind.ofFailure(ar.cause()).ordinal()]++;
@@ -239,8 +247,12 @@ final class LoadWorker extends VerticleBase {
       if (slot.conn == conn) {
         slot.conn = null;
         conn.close();
-        connect(slot, null);
       }
+    }
+    if (slot.conn == null) {
+      connect(slot, null); // closed by either side while this request was in flight
+    } else {
+      resume(slot);
     }
     checkDone(now);
   }

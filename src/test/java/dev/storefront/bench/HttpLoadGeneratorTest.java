@@ -84,6 +84,17 @@ class HttpLoadGeneratorTest {
   }
 
   @Test
+  @DisplayName("a server that closes every connection after one response is still loaded: connections are replaced")
+  void serverClosingConnections(Vertx vertx) throws Exception {
+    int port = serve(vertx, req -> req.response().putHeader("Connection", "close").end("bye"));
+    LoadResult r = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/", 2,
+        Duration.ofMillis(600), Duration.ZERO, 0, Duration.ofSeconds(2)));
+    assertTrue(r.responses() > 20, r.describe());
+    assertEquals(served.get(), r.totalResponses(), r.describe());
+    assertEquals(0, r.errorCount(), r.describe());
+  }
+
+  @Test
   @DisplayName("responses with status 500 and 404 are counted as status5xx and status4xx errors")
   void statusErrorsAreClassified(Vertx vertx) throws Exception {
     int port = serve(vertx, req -> req.response().setStatusCode(req.path().equals("/missing") ? 404 : 500).end());
