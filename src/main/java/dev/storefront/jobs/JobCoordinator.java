@@ -1,0 +1,207 @@
+package dev.storefront.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one job's map and reduce on the coordinating node's context: keeps at most {@code window} map tasks in
+ * flight over the event bus (so every node's workers take tasks), retries a task that fails or times out (a dead
+ * node's tasks time out) up to {@code jobs.maxAttempts} attempts, keeps the first result of each partition (a
+ * retried partition is never counted twice), counts progress once per partition in a clustered counter, and
+ * finally merges the reduce shards in parallel on a worker pool.
+ */
+final class JobCoordinator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobCoordinator.class);
+
+  private final Vertx vertx;
+  private final long id;
+  private final List<JsonObject> tasks;
+  private final int shards;
+  private final int window;
+  private final int maxAttempts;
+  private final long timeoutMs;
+  private final Counter progress;
+  private final WorkerExecutor reducePool;
+  private final Runnable onPartitionDone;
+  private final long startNanos;
+
+  private final byte[][] results;
+  private final int[] attempts;
+  private final Map<Integer, String> lastError = new TreeMap<>();
+  private final Map<Integer, String> failed = new TreeMap<>();
+  private final Map<String, Integer> tasksByNode = new TreeMap<>();
+  private final Deque<Integer> pending = new ArrayDeque<>();
+  private final Promise<WordCountResult> outcome = Promise.promise();
+  private int inFlight;
+  private int done;
+  private boolean finished;
+
+  JobCoordinator(Vertx vertx, long id, List<JsonObject> tasks, int shards, int window, int maxAttempts, long timeoutMs,
+                 Counter progress, WorkerExecutor reducePool, Runnable onPartitionDone, long startNanos) {
+    this.vertx = vertx;
+    this.id = id;
+    this.tasks = tasks;
+    this.shards = shards;
+    this.window = Math.max(1, window);
+    this.maxAttempts = maxAttempts;
+    this.timeoutMs = timeoutMs;
+    this.progress = progress;
+    this.reducePool = reducePool;
+    this.onPartitionDone = onPartitionDone;
+    this.startNanos = startNanos;
+    this.results = new byte[tasks.size()][];
+    this.attempts = new int[tasks.size()];
+    for (int i = 0; i < tasks.size(); i++) {
+      pending.add(i);
+    }
+  }
+
+  /** Must be called on the coordinating context; so must {@link #cancel()}. */
+  Future<WordCountResult> run() {
+    if (tasks.isEmpty()) {
+      reduce();
+    } else {
+      dispatch();
+    }
+    return outcome.future();
+  }
+
+  int done() {
+    return done;
+  }
+
+  Map<String, Integer> tasksByNode() {
+    return tasksByNode;
+  }
+
+  void cancel() {
+    if (!finished) {
+      finished = true;
+      pending.clear();
+      outcome.tryFail(new CancellationException("job " + id + " was cancelled"));
+    }
+  }
+
+  private void dispatch() {
+    while (!finished && failed.isEmpty() && inFlight < window && !pending.isEmpty()) {
+      send(pending.poll());
+    }
+    if (!finished && inFlight == 0 && (pending.isEmpty() || !failed.isEmpty())) {
+      if (failed.isEmpty()) {
+        reduce();
+      } else {
+        finished = true;
+        outcome.tryFail(new IllegalStateException(failed.entrySet().stream()
+            .map(e -> "partition " + e.getKey() + " (" + e.getValue() + ")")
+            .collect(Collectors.joining("; ", "job " + id + " failed: ", ""))));
+      }
+    }
+  }
+
+  private void send(int partition) {
+    int attempt = ++attempts[partition];
+    inFlight++;
+    JsonObject task = tasks.get(partition).copy()
+        .put("job", id).put("partition", partition).put("attempt", attempt).put("shards", shards);
+    vertx.eventBus().<Buffer>request(JobAddresses.MAP, task, new DeliveryOptions().setSendTimeout(timeoutMs))
+        .onComplete(ar -> {
+          inFlight--;
+          if (finished) {
+            return;
+          }
+          if (ar.succeeded()) {
+            accept(partition, ar.result());
+          } else {
+            String cause = describe(ar.cause());
+            lastError.put(partition, cause);
+            LOG.info("job {} partition {} attempt {} failed: {}", id, partition, attempt, cause);
+            if (attempt < maxAttempts) {
+              pending.addFirst(partition);
+            } else {
+              failed.put(partition, attempt + " attempts, last: " + cause);
+            }
+          }
+          dispatch();
+        });
+  }
+
+  private void accept(int partition, Message<Buffer> reply) {
+    if (results[partition] != null) {
+      return; // a late duplicate of a retried partition
+    }
+    results[partition] = reply.body().getBytes();
+    done++;
+    String node = reply.headers().get("node");
+    tasksByNode.merge(node == null ? "?" : node, 1, Integer::sum);
+    progress.incrementAndGet().onFailure(e -> LOG.warn("job {}: progress counter: {}", id, e.toString()));
+    onPartitionDone.run();
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof ReplyException) {
+      ReplyException r = (ReplyException) t;
+      switch (r.failureType()) {
+        case TIMEOUT: return "timed out";
+        case NO_HANDLERS: return "no worker available";
+        default: return r.getMessage();
+      }
+    }
+    return String.valueOf(t);
+  }
+
+  private void reduce() {
+    long reduceStart = System.nanoTime();
+    List<byte[]> outputs = new ArrayList<>(results.length);
+    long lines = 0;
+    long malformed = 0;
+    for (byte[] r : results) {
+      outputs.add(r);
+      lines += MapOutput.lines(r);
+      malformed += MapOutput.malformed(r);
+    }
+    List<Future<WordCounts>> merges = new ArrayList<>(shards);
+    for (int s = 0; s < shards; s++) {
+      int shard = s;
+      merges.add(reducePool.executeBlocking(() -> MapOutput.mergeShard(outputs, shard), false));
+    }
+    long totalLines = lines;
+    long totalMalformed = malformed;
+    Future.all(merges).onComplete(ar -> {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      if (ar.failed()) {
+        outcome.tryFail(new IllegalStateException("job " + id + " failed in reduce: " + ar.cause()));
+        return;
+      }
+      WordCounts[] merged = new WordCounts[shards];
+      for (int s = 0; s < shards; s++) {
+        merged[s] = ar.result().resultAt(s);
+      }
+      long end = System.nanoTime();
+      outcome.tryComplete(new WordCountResult(merged, totalLines, totalMalformed, results.length,
+          (end - startNanos) / 1e9, (end - reduceStart) / 1e9));
+    });
+  }
+}

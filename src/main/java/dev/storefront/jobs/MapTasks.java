@@ -1,0 +1,98 @@
+package dev.storefront.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
+
+/** The map side of a word count, without Vert.x: a file partition or feedback texts to a {@link MapOutput}. */
+public final class MapTasks {
+
+  private static final int CHUNK = 1 << 20;
+
+  private MapTasks() {
+  }
+
+  /**
+   * Counts the lines of one file partition. {@code cancelled} is checked between chunks, so a cancelled job's
+   * task stops early (it then throws {@link java.util.concurrent.CancellationException}).
+   */
+  public static byte[] countFile(Path file, FilePartition part, int shards, BooleanSupplier cancelled) throws IOException {
+    WordCounts counts = new WordCounts(1 << 14);
+    NgramLineParser parser = new NgramLineParser(counts);
+    if (part.gzip()) {
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {
+        pump((buf, off, len) -> in.readNBytes(buf, off, len), parser, cancelled);
+      }
+    } else {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        long[] pos = {part.start()};
+        pump((buf, off, len) -> {
+          int want = (int) Math.min(len, part.end() - pos[0]);
+          if (want <= 0) {
+            return 0;
+          }
+          int n = ch.read(ByteBuffer.wrap(buf, off, want), pos[0]);
+          if (n < 0) {
+            return 0;
+          }
+          pos[0] += n;
+          return n;
+        }, parser, cancelled);
+      }
+    }
+    parser.finish();
+    return MapOutput.encode(counts, parser.lines(), parser.malformed(), shards);
+  }
+
+  private interface Source {
+    /** Reads up to {@code len} bytes; 0 at the end. */
+    int read(byte[] buf, int off, int len) throws IOException;
+  }
+
+  /** Feeds whole lines to the parser; a partial line at a chunk's end moves to the front of the buffer. */
+  private static void pump(Source source, NgramLineParser parser, BooleanSupplier cancelled) throws IOException {
+    byte[] buf = new byte[CHUNK];
+    int filled = 0;
+    while (true) {
+      if (filled == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer
+      }
+      int n = source.read(buf, filled, buf.length - filled);
+      if (n == 0) {
+        break;
+      }
+      filled += n;
+      int lastNewline = filled - 1;
+      while (lastNewline >= 0 && buf[lastNewline] != '\n') {
+        lastNewline--;
+      }
+      if (lastNewline >= 0) {
+        parser.parse(buf, 0, lastNewline + 1);
+        int rest = filled - lastNewline - 1;
+        System.arraycopy(buf, lastNewline + 1, buf, 0, rest);
+        filled = rest;
+      }
+      if (cancelled.getAsBoolean()) {
+        throw new java.util.concurrent.CancellationException("job cancelled");
+      }
+    }
+    parser.parse(buf, 0, filled);
+  }
+
+  /** Counts the words of feedback texts. */
+  public static byte[] countTexts(Iterable<String> texts, int shards) {
+    WordCounts counts = new WordCounts(1 << 12);
+    long[] lines = {0};
+    for (String t : texts) {
+      lines[0]++;
+      TextTokenizer.tokenize(t, w -> counts.add(w, 1));
+    }
+    return MapOutput.encode(counts, lines[0], 0, shards);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.storefront.jobs;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * A finished job's full result: the reduced word counts (one table per reduce shard, so a word is looked up in
+ * its own shard) and the job's totals and timings.
+ */
+public final class WordCountResult {
+
+  /** Words of equal count are ordered by their bytes, so top lists are deterministic. */
+  private static final Comparator<Map.Entry<byte[], Long>> RANK = Comparator
+      .<Map.Entry<byte[], Long>>comparingLong(Map.Entry::getValue).reversed()
+      .thenComparing(Map.Entry::getKey, Arrays::compareUnsigned);
+
+  private final WordCounts[] shards;
+  private final long lines;
+  private final long malformed;
+  private final int partitions;
+  private final double seconds;
+  private final double reduceSeconds;
+  private final long distinct;
+  private final long total;
+
+  public WordCountResult(WordCounts[] shards, long lines, long malformed, int partitions, double seconds, double reduceSeconds) {
+    this.shards = shards;
+    this.lines = lines;
+    this.malformed = malformed;
+    this.partitions = partitions;
+    this.seconds = seconds;
+    this.reduceSeconds = reduceSeconds;
+    long d = 0;
+    long[] t = {0};
+    for (WordCounts s : shards) {
+      d += s.size();
+      s.forEach((w, h, c) -> t[0] += c);
+    }
+    this.distinct = d;
+    this.total = t[0];
+  }
+
+  public long count(String word) {
+    byte[] b = word.getBytes(StandardCharsets.UTF_8);
+    return shards[WordCounts.shard(WordCounts.hash(b, 0, b.length), shards.length)].get(b);
+  }
+
+  /** The {@code n} most frequent words, most frequent first (ties by word). */
+  public List<Map.Entry<String, Long>> top(int n) {
+    if (n <= 0) {
+      return List.of();
+    }
+    PriorityQueue<Map.Entry<byte[], Long>> heap = new PriorityQueue<>(n + 1, RANK.reversed());
+    for (WordCounts s : shards) {
+      s.forEach((w, h, c) -> {
+        if (heap.size() < n) {
+          heap.add(Map.entry(w, c));
+        } else if (RANK.compare(Map.entry(w, c), heap.peek()) < 0) {
+          heap.poll();
+          heap.add(Map.entry(w, c));
+        }
+      });
+    }
+    List<Map.Entry<byte[], Long>> sorted = new ArrayList<>(heap);
+    sorted.sort(RANK);
+    List<Map.Entry<String, Long>> out = new ArrayList<>(sorted.size());
+    for (Map.Entry<byte[], Long> e : sorted) {
+      out.add(Map.entry(new String(e.getKey(), StandardCharsets.UTF_8), e.getValue()));
+    }
+    return out;
+  }
+
+  public long lines() {
+    return lines;
+  }
+
+  public long malformedLines() {
+    return malformed;
+  }
+
+  public long distinctWords() {
+    return distinct;
+  }
+
+  public long totalCount() {
+    return total;
+  }
+
+  public int partitions() {
+    return partitions;
+  }
+
+  public double seconds() {
+    return seconds;
+  }
+
+  public double reduceSeconds() {
+    return reduceSeconds;
+  }
+
+  /** The summary (no word lists), as kept in the job state. */
+  public JsonObject summary() {
+    return new JsonObject()
+        .put("lines", lines)
+        .put("distinctWords", distinct)
+        .put("totalCount", total)
+        .put("malformedLines", malformed)
+        .put("partitions", partitions)
+        .put("seconds", seconds)
+        .put("reduceSeconds", reduceSeconds);
+  }
+
+  /** The summary with the counts of {@code words} and the top {@code top}: the CLI's and the API's answer. */
+  public JsonObject answer(List<String> words, int top) {
+    JsonObject counts = new JsonObject();
+    for (String w : words) {
+      counts.put(w, count(w));
+    }
+    JsonArray topList = new JsonArray();
+    for (Map.Entry<String, Long> e : top(top)) {
+      topList.add(new JsonArray().add(e.getKey()).add(e.getValue()));
+    }
+    return summary().put("words", counts).put("top", topList);
+  }
+}

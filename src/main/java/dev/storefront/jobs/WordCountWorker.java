@@ -1,0 +1,120 @@
+package dev.storefront.jobs;
+
+import dev.storefront.config.Settings;
+import dev.storefront.node.NodeIdentity;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * A worker verticle ({@code ThreadingModel.WORKER}) running map tasks from {@link JobAddresses#MAP}: a task is a
+ * descriptor (a file byte range, or a feedback key range the worker reads from PostgreSQL itself); the reply is
+ * the {@link MapOutput} as a {@link Buffer}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs
+ * are dropped. Fault injection ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and
+ * {@code stall:<p>} never answers the first attempt at partition {@code p}.
+ */
+public final class WordCountWorker extends VerticleBase {
+
+  public static final int CANCELLED = 410;
+  public static final int FAILED = 500;
+  private static final Logger LOG = LoggerFactory.getLogger(WordCountWorker.class);
+
+  private Settings settings;
+  private String faultKind = "";
+  private int faultPartition = -1;
+  private LocalMap<String, Boolean> cancelled;
+  private Pool pool;
+  private MessageConsumer<JsonObject> consumer;
+
+  @Override
+  public Future<?> start() {
+    settings = Settings.fromJson(config());
+    String fault = settings.string("jobs.faultInjection");
+    if (!fault.isBlank()) {
+      String[] parts = fault.split(":", 2);
+      faultKind = parts[0];
+      faultPartition = Integer.parseInt(parts[1].trim());
+    }
+    cancelled = vertx.sharedData().getLocalMap(JobAddresses.CANCELLED_LOCAL_MAP);
+    consumer = vertx.eventBus().consumer(JobAddresses.MAP, this::handle);
+    return consumer.completion();
+  }
+
+  private void handle(Message<JsonObject> message) {
+    JsonObject task = message.body();
+    String job = String.valueOf(task.getLong("job"));
+    int partition = task.getInteger("partition");
+    if (cancelled.containsKey(job)) {
+      message.fail(CANCELLED, "job " + job + " was cancelled");
+      return;
+    }
+    if (partition == faultPartition && task.getInteger("attempt") == 1) {
+      LOG.warn("fault injection: {} partition {} of job {}", faultKind, partition, job);
+      if (faultKind.equals("fail")) {
+        message.fail(FAILED, "injected failure at partition " + partition);
+      }
+      return; // stall: never answer
+    }
+    int shards = task.getInteger("shards");
+    if ("feedback".equals(task.getString("type"))) {
+      feedback(task, shards).onComplete(ar -> {
+        if (ar.succeeded()) {
+          reply(message, ar.result(), vertx);
+        } else {
+          message.fail(FAILED, "partition " + partition + ": " + ar.cause());
+        }
+      });
+      return;
+    }
+    try {
+      FilePartition part = new FilePartition(partition, task.getLong("start"), task.getLong("end"), task.getBoolean("gzip"));
+      byte[] out = MapTasks.countFile(Path.of(task.getString("path")), part, shards, () -> cancelled.containsKey(job));
+      reply(message, out, vertx);
+    } catch (CancellationException e) {
+      message.fail(CANCELLED, "job " + job + " was cancelled");
+    } catch (Exception e) {
+      LOG.warn("map task failed: partition {} of job {}: {}", partition, job, e.toString());
+      message.fail(FAILED, "partition " + partition + ": " + e);
+    }
+  }
+
+  private Future<byte[]> feedback(JsonObject task, int shards) {
+    if (pool == null) {
+      pool = JobsDb.pool(vertx, settings);
+    }
+    return pool.preparedQuery(JobsSql.FEEDBACK_BODIES)
+        .execute(Tuple.of(task.getInteger("productId"), task.getLong("lo"), task.getLong("hi")))
+        .map(rows -> {
+          List<String> bodies = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            bodies.add(r.getString(0));
+          }
+          return MapTasks.countTexts(bodies, shards);
+        });
+  }
+
+  private static void reply(Message<JsonObject> message, byte[] out, io.vertx.core.Vertx vertx) {
+    message.reply(Buffer.buffer(out), new DeliveryOptions().addHeader("node", NodeIdentity.clusterNodeId(vertx)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return pool == null ? unregistered : unregistered.eventually(() -> pool.close());
+  }
+}
