@@ -86,7 +86,7 @@ public final class JobService extends VerticleBase {
     consumers.forEach(c -> ready.add(c.completion()));
     ready.add(vertx.deployVerticle(WordCountWorker::new, new DeploymentOptions()
         .setThreadingModel(ThreadingModel.WORKER).setInstances(workers).setConfig(settings.toJson())));
-    ready.add(vertx.sharedData().<String, Integer>getClusterWideMap(JobAddresses.WORKERS_MAP)
+    ready.add(vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.put(nodeId, workers)));
     return Future.all(ready).onSuccess(v -> {
       INSTANCES.put(vertx, this);
@@ -98,7 +98,7 @@ public final class JobService extends VerticleBase {
   public Future<?> stop() {
     INSTANCES.remove(vertx, this);
     reducePool.close();
-    return vertx.sharedData().<String, Integer>getClusterWideMap(JobAddresses.WORKERS_MAP)
+    return vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.remove(nodeId)).otherwiseEmpty();
   }
 
@@ -236,7 +236,7 @@ public final class JobService extends VerticleBase {
   /** The worker verticles of the live nodes: the number of map tasks kept in flight. */
   private Future<Integer> workersInCluster() {
     List<String> live = liveNodes();
-    return vertx.sharedData().<String, Integer>getClusterWideMap(JobAddresses.WORKERS_MAP)
+    return vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(AsyncMap::entries)
         .map(entries -> {
           int sum = 0;
@@ -291,7 +291,7 @@ public final class JobService extends VerticleBase {
   // State, cancel, results
 
   private Future<AsyncMap<String, JsonObject>> stateMap() {
-    return vertx.sharedData().getClusterWideMap(JobAddresses.STATE_MAP);
+    return vertx.sharedData().getAsyncMap(JobAddresses.STATE_MAP);
   }
 
   private Future<Void> putState(long id, JsonObject state) {
