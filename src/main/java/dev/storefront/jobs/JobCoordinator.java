@@ -47,13 +47,13 @@ final class JobCoordinator {
 
   private final byte[][] results;
   private final int[] attempts;
-  private final Map<Integer, String> lastError = new TreeMap<>();
   private final Map<Integer, String> failed = new TreeMap<>();
   private final Map<String, Integer> tasksByNode = new TreeMap<>();
   private final Deque<Integer> pending = new ArrayDeque<>();
   private final Promise<WordCountResult> outcome = Promise.promise();
   private int inFlight;
   private int done;
+  private int retries;
   private boolean finished;
 
   JobCoordinator(Vertx vertx, long id, List<JsonObject> tasks, int shards, int window, int maxAttempts, long timeoutMs,
@@ -88,6 +88,15 @@ final class JobCoordinator {
 
   int done() {
     return done;
+  }
+
+  int total() {
+    return tasks.size();
+  }
+
+  /** Failed attempts so far (each was retried or failed the job). */
+  int retries() {
+    return retries;
   }
 
   Map<String, Integer> tasksByNode() {
@@ -133,7 +142,7 @@ final class JobCoordinator {
             accept(partition, ar.result());
           } else {
             String cause = describe(ar.cause());
-            lastError.put(partition, cause);
+            retries++;
             LOG.info("job {} partition {} attempt {} failed: {}", id, partition, attempt, cause);
             if (attempt < maxAttempts) {
               pending.addFirst(partition);

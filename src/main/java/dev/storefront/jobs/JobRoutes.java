@@ -134,16 +134,20 @@ public final class JobRoutes {
           .putHeader("cache-control", "no-cache");
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(JobAddresses.EVENTS_PREFIX + id);
       long[] timer = {-1};
+      long[] lastDone = {-1};
       Runnable close = () -> {
         consumer.unregister();
         vertx.cancelTimer(timer[0]);
       };
       io.vertx.core.Handler<JsonObject> send = state -> {
-        if (response.ended() || response.closed()) {
-          return;
+        boolean terminal = JobService.TERMINAL.contains(state.getString("state"));
+        long done = state.getLong("done", 0L);
+        if (response.ended() || response.closed() || (!terminal && done < lastDone[0])) {
+          return; // events and state reads may cross: never show progress going back
         }
+        lastDone[0] = done;
         response.write("event: progress\ndata: " + state.encode() + "\n\n");
-        if (JobService.TERMINAL.contains(state.getString("state"))) {
+        if (terminal) {
           close.run();
           response.end();
         }

@@ -194,9 +194,12 @@ public final class JobService extends VerticleBase {
 
   private Future<Void> finish(long id, JobCoordinator job, Throwable failure, WordCountResult result) {
     JsonObject workersUsed = new JsonObject();
+    int retries = 0;
     if (job != null) {
       job.tasksByNode().forEach(workersUsed::put);
+      retries = job.retries();
     }
+    int failedAttempts = retries;
     if (result != null) {
       synchronized (results) {
         results.put(id, result);
@@ -209,7 +212,7 @@ public final class JobService extends VerticleBase {
     Future<JsonObject> summary = result == null ? Future.succeededFuture(null)
         : reducePool.executeBlocking(() -> result.answer(List.of(), STATE_TOP), false);
     return summary.compose(answer -> updateState(id, s -> {
-      s.put("finishedAt", System.currentTimeMillis()).put("tasksByNode", workersUsed);
+      s.put("finishedAt", System.currentTimeMillis()).put("tasksByNode", workersUsed).put("failedAttempts", failedAttempts);
       if (answer != null) {
         s.put("state", "succeeded").mergeIn(answer);
       } else if (failure instanceof CancellationException) {
@@ -222,11 +225,10 @@ public final class JobService extends VerticleBase {
 
   private void publishProgress(long id) {
     JobCoordinator job = running.get(id);
-    stateMap().compose(m -> m.get(String.valueOf(id))).onSuccess(s -> {
-      if (s != null && !TERMINAL.contains(s.getString("state"))) {
-        publish(s.put("done", job == null ? 0 : job.done()));
-      }
-    });
+    if (job != null) {
+      publish(new JsonObject().put("id", id).put("state", "running").put("coordinator", nodeId)
+          .put("done", job.done()).put("total", job.total()));
+    }
   }
 
   private void publish(JsonObject state) {
