@@ -13,7 +13,7 @@ import java.util.zip.GZIPInputStream;
 /** The map side of a word count, without Vert.x: a file partition or feedback texts to a {@link MapOutput}. */
 public final class MapTasks {
 
-  private static final int CHUNK = 1 << 20;
+  private static final int CHUNK = 1 << 18;
 
   private MapTasks() {
   }

@@ -28,8 +28,18 @@ public final class NgramLineParser {
     while (p < to) {
       int ws = p;
       byte c = 0;
-      while (p < to && (c = b[p]) != '\t' && c != '\n') {
-        p++;
+      boolean sameWord = false;
+      byte[] run = runWord;
+      if (run != null && p + run.length < to && b[p + run.length] == '\t'
+          && Arrays.equals(run, 0, run.length, b, p, p + run.length)) {
+        // fast path: the file is grouped by word, so most lines repeat the previous word
+        p += run.length;
+        c = '\t';
+        sameWord = true;
+      } else {
+        while (p < to && (c = b[p]) != '\t' && c != '\n') {
+          p++;
+        }
       }
       int we = p;
       if (p == to || c == '\n') {
@@ -81,7 +91,11 @@ public final class NgramLineParser {
         continue;
       }
       p++; // newline (or past the end)
-      count(b, ws, we, match);
+      if (sameWord) {
+        runSum += match;
+      } else {
+        count(b, ws, we, match);
+      }
     }
   }
 
