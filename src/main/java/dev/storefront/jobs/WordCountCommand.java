@@ -102,6 +102,7 @@ public final class WordCountCommand implements Callable<Integer> {
     if (!Files.isRegularFile(path)) {
       throw new ParameterException(spec.commandLine(), "no such file: " + file);
     }
+    quietLogs();
     Vertx vertx = Vertx.vertx();
     try {
       await(JobService.deploy(vertx, settings));
@@ -198,6 +199,14 @@ public final class WordCountCommand implements Callable<Integer> {
       }
     }
     out.flush();
+  }
+
+  /** The node's INFO lines go to stdout: keep them out of this command's output (warnings still show). */
+  private static void quietLogs() {
+    org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger("dev.storefront");
+    if (root instanceof ch.qos.logback.classic.Logger) {
+      ((ch.qos.logback.classic.Logger) root).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
   }
 
   private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
