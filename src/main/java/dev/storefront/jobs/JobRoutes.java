@@ -100,6 +100,9 @@ public final class JobRoutes {
       if (product != null) {
         productId = Params.positiveId(String.valueOf(product), "source.productId");
       }
+      if (settings.string("db.url").isBlank()) {
+        throw ApiError.unavailable("feedback jobs need a database and this node has no db.url", 5);
+      }
       spec = Future.succeededFuture(JobSpec.feedback(productId, size(body, "partitionRows", settings.integer("jobs.partitionRows"))));
     } else {
       throw ApiError.badRequest("source.type must be \"ngrams\" or \"feedback\", got " + (type == null ? "nothing" : "'" + type + "'"));

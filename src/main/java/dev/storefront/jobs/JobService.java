@@ -52,6 +52,7 @@ public final class JobService extends VerticleBase {
   private String nodeId;
   private int workers;
   private WorkerExecutor reducePool;
+  private io.vertx.sqlclient.Pool pool;
   private final Map<Long, JobCoordinator> running = new ConcurrentHashMap<>();
   private final Map<Long, WordCountResult> results = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -98,6 +99,9 @@ public final class JobService extends VerticleBase {
   public Future<?> stop() {
     INSTANCES.remove(vertx, this);
     reducePool.close();
+    if (pool != null) {
+      pool.close();
+    }
     return vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.remove(nodeId)).otherwiseEmpty();
   }
@@ -267,7 +271,10 @@ public final class JobService extends VerticleBase {
         return tasks;
       }, false);
     }
-    return JobsDb.pool(vertx, settings).preparedQuery(JobsSql.FEEDBACK_SPAN).execute(Tuple.of(spec.productId()))
+    if (pool == null) {
+      pool = JobsDb.pool(vertx, settings);
+    }
+    return pool.preparedQuery(JobsSql.FEEDBACK_SPAN).execute(Tuple.of(spec.productId()))
         .map(rows -> {
           Row r = rows.iterator().next();
           List<JsonObject> tasks = new ArrayList<>();
