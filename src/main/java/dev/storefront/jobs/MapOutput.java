@@ -64,11 +64,12 @@ public final class MapOutput {
 
   /** Merges shard {@code shard} of every map output into a new table: one reduce task. */
   public static WordCounts mergeShard(List<byte[]> outputs, int shard) {
-    int expected = 0;
+    // sized for the sum of the parts (exact when partitions share no words, as in a file grouped by word): no rehash
+    long expected = 0;
     for (byte[] o : outputs) {
-      expected = Math.max(expected, entries(o, shard));
+      expected += entries(o, shard);
     }
-    WordCounts merged = new WordCounts(expected + expected / 4 + 16);
+    WordCounts merged = new WordCounts((int) Math.min(expected + 16, 1 << 28));
     long[] var = new long[1];
     for (byte[] o : outputs) {
       int shards = shards(o);

@@ -39,13 +39,13 @@ public final class WordCountResult {
     this.seconds = seconds;
     this.reduceSeconds = reduceSeconds;
     long d = 0;
-    long[] t = {0};
+    long t = 0;
     for (WordCounts s : shards) {
       d += s.size();
-      s.forEach((w, h, c) -> t[0] += c);
+      t += s.total();
     }
     this.distinct = d;
-    this.total = t[0];
+    this.total = t;
   }
 
   public long count(String word) {

@@ -18,6 +18,7 @@ public final class WordCounts {
   private int[] hashes;
   private long[] counts;
   private int size;
+  private long total;
   private int mask;
   private int resizeAt;
 
@@ -54,6 +55,7 @@ public final class WordCounts {
 
   /** Adds {@code delta} to the word in {@code b[off, off+len)} (copied when new). */
   public void add(byte[] b, int off, int len, int hash, long delta) {
+    total += delta;
     int i = hash & mask;
     while (true) {
       byte[] k = keys[i];
@@ -71,6 +73,7 @@ public final class WordCounts {
 
   /** Adds {@code delta} to {@code word}, keeping the array itself when the word is new (the caller gives it up). */
   public void addOwned(byte[] word, int hash, long delta) {
+    total += delta;
     int i = hash & mask;
     while (true) {
       byte[] k = keys[i];
@@ -140,6 +143,11 @@ public final class WordCounts {
 
   public int size() {
     return size;
+  }
+
+  /** The sum of all counts. */
+  public long total() {
+    return total;
   }
 
   public void forEach(Visitor visitor) {
