@@ -27,7 +27,9 @@ import java.util.stream.Collectors;
  * flight over the event bus (so every node's workers take tasks), retries a task that fails or times out (a dead
  * node's tasks time out) up to {@code jobs.maxAttempts} attempts, keeps the first result of each partition (a
  * retried partition is never counted twice), counts progress once per partition in a clustered counter, and
- * finally merges the reduce shards in parallel on a worker pool.
+ * reduces while it maps: each accepted map output is merged shard by shard into the job's reduce tables on a
+ * worker pool, one merge at a time per shard and the shards in parallel, so only the last merges remain when the
+ * last partition is done (that tail is the job's reduce time).
  */
 final class JobCoordinator {
 
@@ -45,7 +47,14 @@ final class JobCoordinator {
   private final Runnable onPartitionDone;
   private final long startNanos;
 
-  private final byte[][] results;
+  private final boolean[] accepted;
+  private final WordCounts[] tables;
+  private final List<List<byte[]>> queued = new ArrayList<>();
+  private final boolean[] merging;
+  private long lines;
+  private long malformed;
+  private long reduceStart;
+  private long mergeNanos;
   private final int[] attempts;
   private final Map<Integer, String> failed = new TreeMap<>();
   private final Map<String, Integer> tasksByNode = new TreeMap<>();
@@ -69,7 +78,13 @@ final class JobCoordinator {
     this.reducePool = reducePool;
     this.onPartitionDone = onPartitionDone;
     this.startNanos = startNanos;
-    this.results = new byte[tasks.size()][];
+    this.accepted = new boolean[tasks.size()];
+    this.tables = new WordCounts[shards];
+    this.merging = new boolean[shards];
+    for (int s = 0; s < shards; s++) {
+      tables[s] = new WordCounts(1 << 10);
+      queued.add(new ArrayList<>());
+    }
     this.attempts = new int[tasks.size()];
     for (int i = 0; i < tasks.size(); i++) {
       pending.add(i);
@@ -79,7 +94,8 @@ final class JobCoordinator {
   /** Must be called on the coordinating context; so must {@link #cancel()}. */
   Future<WordCountResult> run() {
     if (tasks.isEmpty()) {
-      reduce();
+      reduceStart = System.nanoTime();
+      completeIfReduced();
     } else {
       dispatch();
     }
@@ -117,7 +133,8 @@ final class JobCoordinator {
     }
     if (!finished && inFlight == 0 && (pending.isEmpty() || !failed.isEmpty())) {
       if (failed.isEmpty()) {
-        reduce();
+        reduceStart = System.nanoTime();
+        completeIfReduced();
       } else {
         finished = true;
         outcome.tryFail(new IllegalStateException(failed.entrySet().stream()
@@ -155,15 +172,70 @@ final class JobCoordinator {
   }
 
   private void accept(int partition, Message<Buffer> reply) {
-    if (results[partition] != null) {
+    if (accepted[partition]) {
       return; // a late duplicate of a retried partition
     }
-    results[partition] = reply.body().getBytes();
+    accepted[partition] = true;
+    byte[] output = reply.body().getBytes();
+    lines += MapOutput.lines(output);
+    malformed += MapOutput.malformed(output);
+    for (int s = 0; s < tables.length; s++) {
+      queued.get(s).add(output);
+      merge(s);
+    }
     done++;
     String node = reply.headers().get("node");
     tasksByNode.merge(node == null ? "?" : node, 1, Integer::sum);
     progress.incrementAndGet().onFailure(e -> LOG.warn("job {}: progress counter: {}", id, e.toString()));
     onPartitionDone.run();
+  }
+
+  /** Starts merging what is queued for shard {@code s} unless a merge of that shard is running. */
+  private void merge(int s) {
+    if (merging[s] || queued.get(s).isEmpty() || finished) {
+      return;
+    }
+    merging[s] = true;
+    List<byte[]> batch = new ArrayList<>(queued.get(s));
+    queued.get(s).clear();
+    WordCounts table = tables[s];
+    reducePool.executeBlocking(() -> {
+      long t0 = System.nanoTime();
+      MapOutput.mergeShardInto(table, batch, s);
+      return System.nanoTime() - t0;
+    }, false).onComplete(ar -> {
+      merging[s] = false;
+      if (ar.succeeded()) {
+        mergeNanos += ar.result();
+      }
+      if (ar.failed()) {
+        if (!finished) {
+          finished = true;
+          outcome.tryFail(new IllegalStateException("job " + id + " failed in reduce: " + ar.cause()));
+        }
+        return;
+      }
+      merge(s);
+      if (reduceStart != 0) {
+        completeIfReduced();
+      }
+    });
+  }
+
+  /** After the last map output: completes the job once every shard's merges are done. */
+  private void completeIfReduced() {
+    if (finished) {
+      return;
+    }
+    for (int s = 0; s < tables.length; s++) {
+      if (merging[s] || !queued.get(s).isEmpty()) {
+        return;
+      }
+    }
+    finished = true;
+    long end = System.nanoTime();
+    outcome.tryComplete(new WordCountResult(tables, lines, malformed, tasks.size(),
+        (end - startNanos) / 1e9, (end - reduceStart) / 1e9, mergeNanos / 1e9));
   }
 
   private static String describe(Throwable t) {
@@ -178,39 +250,4 @@ final class JobCoordinator {
     return String.valueOf(t);
   }
 
-  private void reduce() {
-    long reduceStart = System.nanoTime();
-    List<byte[]> outputs = new ArrayList<>(results.length);
-    long lines = 0;
-    long malformed = 0;
-    for (byte[] r : results) {
-      outputs.add(r);
-      lines += MapOutput.lines(r);
-      malformed += MapOutput.malformed(r);
-    }
-    List<Future<WordCounts>> merges = new ArrayList<>(shards);
-    for (int s = 0; s < shards; s++) {
-      int shard = s;
-      merges.add(reducePool.executeBlocking(() -> MapOutput.mergeShard(outputs, shard), false));
-    }
-    long totalLines = lines;
-    long totalMalformed = malformed;
-    Future.all(merges).onComplete(ar -> {
-      if (finished) {
-        return;
-      }
-      finished = true;
-      if (ar.failed()) {
-        outcome.tryFail(new IllegalStateException("job " + id + " failed in reduce: " + ar.cause()));
-        return;
-      }
-      WordCounts[] merged = new WordCounts[shards];
-      for (int s = 0; s < shards; s++) {
-        merged[s] = ar.result().resultAt(s);
-      }
-      long end = System.nanoTime();
-      outcome.tryComplete(new WordCountResult(merged, totalLines, totalMalformed, results.length,
-          (end - startNanos) / 1e9, (end - reduceStart) / 1e9));
-    });
-  }
 }

@@ -62,14 +62,8 @@ public final class MapOutput {
     return getInt(out, HEADER + shard * 8 + 4);
   }
 
-  /** Merges shard {@code shard} of every map output into a new table: one reduce task. */
-  public static WordCounts mergeShard(List<byte[]> outputs, int shard) {
-    // sized for the sum of the parts (exact when partitions share no words, as in a file grouped by word): no rehash
-    long expected = 0;
-    for (byte[] o : outputs) {
-      expected += entries(o, shard);
-    }
-    WordCounts merged = new WordCounts((int) Math.min(expected + 16, 1 << 28));
+  /** Adds shard {@code shard} of every map output to {@code into}: one reduce step. */
+  public static void mergeShardInto(WordCounts into, List<byte[]> outputs, int shard) {
     long[] var = new long[1];
     for (byte[] o : outputs) {
       int shards = shards(o);
@@ -86,10 +80,9 @@ public final class MapOutput {
         int len = (int) var[0];
         int ws = p;
         p = getVar(o, p + len, var);
-        merged.add(o, ws, len, WordCounts.hash(o, ws, len), var[0]);
+        into.add(o, ws, len, WordCounts.hash(o, ws, len), var[0]);
       }
     }
-    return merged;
   }
 
   private static int varSize(long v) {

@@ -181,10 +181,12 @@ public final class WordCountCommand implements Callable<Integer> {
       out.println(o.encode());
     } else {
       double seconds = a.getDouble("seconds");
-      out.printf("%d lines (%d malformed), %d distinct words, total count %d, %d partitions, %.3f s (reduce %.3f s, %.1f%%)%n",
+      double reduce = a.getDouble("reduceSeconds", 0.0);
+      out.printf("%d lines (%d malformed), %d distinct words, total count %d, %d partitions, %.3f s "
+              + "(reduce after the last map %.3f s = %.1f%%; merges overlapping the maps %.3f s)%n",
           a.getLong("lines"), a.getLong("malformedLines"), a.getLong("distinctWords"), a.getLong("totalCount"),
-          a.getInteger("partitions"), seconds, a.getDouble("reduceSeconds", 0.0),
-          seconds > 0 ? 100 * a.getDouble("reduceSeconds", 0.0) / seconds : 0.0);
+          a.getInteger("partitions"), seconds, reduce, seconds > 0 ? 100 * reduce / seconds : 0.0,
+          a.getDouble("mergeSeconds", 0.0));
       JsonObject counts = a.getJsonObject("words");
       for (String w : counts.fieldNames()) {
         out.printf("%s\t%d%n", w, counts.getLong(w));

@@ -28,16 +28,23 @@ public final class WordCountResult {
   private final int partitions;
   private final double seconds;
   private final double reduceSeconds;
+  private final double mergeSeconds;
   private final long distinct;
   private final long total;
 
-  public WordCountResult(WordCounts[] shards, long lines, long malformed, int partitions, double seconds, double reduceSeconds) {
+  /**
+   * {@code reduceSeconds}: the reduce left after the last map output (merges overlap the map phase);
+   * {@code mergeSeconds}: the time all merges took on the reduce pool, overlapped or not.
+   */
+  public WordCountResult(WordCounts[] shards, long lines, long malformed, int partitions, double seconds,
+                         double reduceSeconds, double mergeSeconds) {
     this.shards = shards;
     this.lines = lines;
     this.malformed = malformed;
     this.partitions = partitions;
     this.seconds = seconds;
     this.reduceSeconds = reduceSeconds;
+    this.mergeSeconds = mergeSeconds;
     long d = 0;
     long t = 0;
     for (WordCounts s : shards) {
@@ -115,7 +122,8 @@ public final class WordCountResult {
         .put("malformedLines", malformed)
         .put("partitions", partitions)
         .put("seconds", seconds)
-        .put("reduceSeconds", reduceSeconds);
+        .put("reduceSeconds", reduceSeconds)
+        .put("mergeSeconds", mergeSeconds);
   }
 
   /** The summary with the counts of {@code words} and the top {@code top}: the CLI's and the API's answer. */

@@ -45,9 +45,11 @@ class WordCountExactnessTest {
     }
     WordCounts[] merged = new WordCounts[shards];
     for (int s = 0; s < shards; s++) {
-      merged[s] = MapOutput.mergeShard(outputs, s);
+      merged[s] = new WordCounts(16);
+      MapOutput.mergeShardInto(merged[s], outputs.subList(0, outputs.size() / 2), s); // in two steps, as the coordinator may
+      MapOutput.mergeShardInto(merged[s], outputs.subList(outputs.size() / 2, outputs.size()), s);
     }
-    return new WordCountResult(merged, lines, malformed, parts.size(), 0, 0);
+    return new WordCountResult(merged, lines, malformed, parts.size(), 0, 0, 0);
   }
 
   static void assertSame(ReferenceCount ref, WordCountResult r, String what) {
