@@ -3,6 +3,8 @@ package dev.storefront;
 import dev.storefront.bench.BenchCommand;
 import dev.storefront.config.SettingsException;
 import dev.storefront.db.DbCommand;
+import dev.storefront.jobs.DataCommand;
+import dev.storefront.jobs.WordCountCommand;
 import dev.storefront.node.NodeCommand;
 import dev.storefront.supervisor.ServeCommand;
 import picocli.CommandLine;
@@ -11,7 +13,8 @@ import picocli.CommandLine.Command;
 /** Storefront's command line: {@code serve}, {@code node}, {@code db}, {@code data}, {@code wordcount}, {@code bench}. */
 @Command(name = "storefront", mixinStandardHelpOptions = true, version = "storefront 0.1.0",
     description = "Product service on Vert.x 5: node processes on one port, clustered with Hazelcast.",
-    subcommands = {ServeCommand.class, NodeCommand.class, DbCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, NodeCommand.class, DbCommand.class, WordCountCommand.class, DataCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

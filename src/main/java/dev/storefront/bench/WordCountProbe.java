@@ -22,7 +22,7 @@ final class WordCountProbe {
    * The job {@code bench scaling} submits: word counts over all customer feedback (the form of the jobs package's
    * {@code JobSpec.describe()}; adjust here if the job API's request differs).
    */
-  static final JsonObject JOB = new JsonObject().put("type", "feedback");
+  static final JsonObject JOB = new JsonObject().put("source", new JsonObject().put("type", "feedback"));
   private static final Set<String> FINISHED = Set.of("done", "completed", "succeeded", "failed", "error", "cancelled");
 
   private WordCountProbe() {

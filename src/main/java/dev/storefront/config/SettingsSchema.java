@@ -142,7 +142,7 @@ public final class SettingsSchema {
       longKey("jobs", "partitionBytes", 0, 0, Long.MAX_VALUE, "bytes per file partition; 0 picks one from the file size and the workers"),
       integer("jobs", "partitionRows", 0, 0, Integer.MAX_VALUE, "feedback rows per partition; 0 picks one from the row count and the workers"),
       integer("jobs", "maxAttempts", 3, 1, 100, "attempts per map task before the job fails"),
-      integer("jobs", "taskTimeoutMs", 120000, 100, 3600000, "time a map task may take before it is retried elsewhere"),
+      integer("jobs", "taskTimeoutMs", 30000, 100, 3600000, "time a map task may take before it is retried elsewhere"),
       string("jobs", "faultInjection", "", "testing only: fail:<partition> or stall:<partition> makes the first attempt at that partition fail or stall")
   );
 
