@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Row-to-JSON of {@code GET /products/{id}}: {@link ProductJson#product} over the real rows of a product with 100
- * SKUs, fetched once from PostgreSQL with {@link CatalogSql#PRODUCT_DETAIL}. Needs the sample data
+ * SKUs, fetched once from PostgreSQL with {@link CatalogSql#PRODUCT_WITH_SKUS}. Needs the sample data
  * ({@code storefront db init}); database from {@code -Dstorefront.jmh.db.url} (default the local {@code storefront}).
  */
 @State(Scope.Benchmark)
