@@ -42,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JobService extends VerticleBase {
 
   public static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
-  static final int KEPT_RESULTS = 8;
+  static final int KEPT_RESULTS = 2;
   static final int STATE_TOP = 10;
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
   private static final Map<Vertx, JobService> INSTANCES = new ConcurrentHashMap<>();

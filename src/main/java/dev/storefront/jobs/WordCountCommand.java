@@ -122,10 +122,21 @@ public final class WordCountCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The path the cluster resolves against its data directory: a local file inside this machine's
+   * {@code jobs.dataDir} is sent relative to it (so {@code wordcount target/data/x.tsv --url ...} works from the
+   * project directory); anything else is sent as given.
+   */
+  private String clusterPath(Settings settings) {
+    Path local = Path.of(file).toAbsolutePath().normalize();
+    Path dataDir = Path.of(settings.string("jobs.dataDir")).toAbsolutePath().normalize();
+    return local.startsWith(dataDir) && Files.exists(local) ? dataDir.relativize(local).toString() : file;
+  }
+
   private JsonObject runOnCluster(Settings settings, ProgressDisplay progress) throws Exception {
     String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    JsonObject request = new JsonObject().put("source", new JsonObject().put("type", "ngrams").put("path", file));
+    JsonObject request = new JsonObject().put("source", new JsonObject().put("type", "ngrams").put("path", clusterPath(settings)));
     if (partitionBytes != null) {
       request.put("partitionBytes", partitionBytes);
     }
