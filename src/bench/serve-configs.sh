@@ -37,7 +37,7 @@ for layout in "$@"; do
     until grep -q '^Storefront ready' "$log"; do sleep 0.1; kill -0 $sup 2>/dev/null || { cat "$log"; exit 1; }; done
     ready=$(echo "$(date +%s.%N) - $start" | bc)
     sleep 2; idle=$(rss_of_nodes)
-    wrk -t1 -c16 -d3s -s "$lua" http://127.0.0.1:$port > /dev/null   # warm-up (JIT), not reported
+    wrk -t1 -c16 -d10s -s "$lua" http://127.0.0.1:$port > /dev/null   # warm-up (JIT needs ~10 s on 2 cores), not reported
     wrk -t1 -c16 -d"${secs}s" --latency -s "$lua" http://127.0.0.1:$port > target/bench/wrk.txt &
     wrkpid=$!; sleep $(( secs / 2 )); load=$(rss_of_nodes); wait $wrkpid
     rps=$(awk '/Requests\/sec/{print $2}' target/bench/wrk.txt)
