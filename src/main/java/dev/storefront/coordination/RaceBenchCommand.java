@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.node.Cluster;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
@@ -31,14 +32,6 @@ import java.util.concurrent.TimeUnit;
     description = "Race P processes on a clustered map, a counter and a lock; (b) and (c) must be exact.")
 public final class RaceBenchCommand implements Callable<Integer> {
 
-  /** What Hazelcast asks for on Java 17 to use its fast paths. */
-  static final List<String> HAZELCAST_JVM_FLAGS = List.of(
-      "--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
   private static final String[][] PHASES = {
       {"a", "unsynchronized get-then-put"}, {"b", "counter increments"}, {"c", "lock-protected get-then-put"}};
 
@@ -134,7 +127,7 @@ public final class RaceBenchCommand implements Callable<Integer> {
     String jar = new File(RaceBenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC"));
-    command.addAll(HAZELCAST_JVM_FLAGS);
+    command.addAll(Cluster.JVM_FLAGS);
     command.addAll(List.of("-Dstorefront.node.name=race-" + index, "-Dhazelcast.logging.type=slf4j",
         "-cp", jar, RaceWorker.class.getName(),
         clusterName, String.valueOf(port), String.valueOf(processes), String.valueOf(increments), runId, String.valueOf(concurrency)));

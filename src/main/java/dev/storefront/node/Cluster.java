@@ -29,6 +29,15 @@ import java.util.stream.Stream;
 public final class Cluster {
 
   static final int PORTS_PER_HOST = 8;
+  /** JVM flags Hazelcast wants on Java 17 (module access for its fast paths and metrics); forked JVMs get them. */
+  public static final List<String> JVM_FLAGS = List.of(
+      "--add-modules", "java.se",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+      "-Dhazelcast.logging.type=slf4j");
   private static final String BUILT_IN = "/storefront-cluster.xml";
 
   private Cluster() {

@@ -1,6 +1,7 @@
 package dev.storefront.supervisor;
 
 import dev.storefront.config.Settings;
+import dev.storefront.node.Cluster;
 import dev.storefront.node.NodeIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,15 +25,6 @@ import java.util.concurrent.TimeUnit;
 final class Supervisor {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-  /** JVM flags Hazelcast wants on Java 17 (module access for its optimisations and metrics). */
-  static final List<String> HAZELCAST_JVM_FLAGS = List.of(
-      "--add-modules", "java.se",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-      "-Dhazelcast.logging.type=slf4j");
   private static final long STABLE_AFTER_MS = 60_000;
 
   private final Settings settings;
@@ -82,7 +74,7 @@ final class Supervisor {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")));
-    cmd.addAll(HAZELCAST_JVM_FLAGS);
+    cmd.addAll(Cluster.JVM_FLAGS);
     cmd.add("-D" + NodeIdentity.NAME_PROPERTY + "=" + name);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.storefront.Main",
         "node", "--cluster", "--supervised", "--config", settingsFile.toString()));
