@@ -1,5 +1,6 @@
 package dev.storefront.bench;
 
+import dev.storefront.node.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.config.SettingsOptions;
 import dev.storefront.db.Database;
@@ -128,7 +129,7 @@ public final class ScalingCommand implements Callable<Integer> {
     JsonObject run = new JsonObject().put("processes", p).put("eventLoops", e);
     List<String> errors = new ArrayList<>();
     try {
-      int port = StorefrontProcess.freePort();
+      int port = FreePorts.any();
       List<String> extra = List.of("--db-url", db,
           "--set", "cluster.name=bench-scaling-" + ProcessHandle.current().pid() + "-" + p + "x" + e);
       try (StorefrontProcess sf = StorefrontProcess.serve(storefront, p, e, port, extra, readyTimeout)) {

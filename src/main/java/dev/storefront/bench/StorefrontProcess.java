@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,13 +127,6 @@ final class StorefrontProcess implements AutoCloseable {
       return Files.isRegularFile(source) && source.toString().endsWith(".jar") ? source : null;
     } catch (URISyntaxException | SecurityException | NullPointerException e) {
       return null;
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.storefront.coordination;
 
 import dev.storefront.node.Cluster;
+import dev.storefront.node.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;

@@ -1,13 +1,13 @@
 package dev.storefront.db;
 
 import dev.storefront.config.Settings;
+import dev.storefront.node.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +41,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setDataDirectory(dir)
           .setCleanDataDirectory(false)
           .setOverrideWorkingDirectory(work.toFile())
-          .setPort(port == 0 ? freePort() : port)
+          .setPort(port == 0 ? FreePorts.any() : port)
           .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("listen_addresses", "127.0.0.1")
           .setServerConfig("max_connections", "300")
@@ -63,13 +63,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.node.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.node.Cluster;
 import io.vertx.core.Future;

@@ -1,19 +1,19 @@
-package dev.storefront.coordination;
+package dev.storefront.node;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Finds a run of free loopback ports, for Hazelcast clusters started by the race bench and by tests. */
-final class FreePorts {
+/** Free loopback ports: one (embedded PostgreSQL, benchmark servers) or a run of them (Hazelcast clusters of the race bench and tests). */
+public final class FreePorts {
 
   private FreePorts() {
   }
 
   /** A port p such that p .. p+count-1 were all free a moment ago. */
-  static int base(int count) {
+  public static int base(int count) {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int p = anyFree();
+      int p = any();
       if (p + count < 65535 && allFree(p, count)) {
         return p;
       }
@@ -21,7 +21,8 @@ final class FreePorts {
     throw new IllegalStateException("no run of " + count + " free ports found");
   }
 
-  private static int anyFree() {
+  /** A port that was free a moment ago. */
+  public static int any() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
