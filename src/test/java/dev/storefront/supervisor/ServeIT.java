@@ -109,6 +109,9 @@ class ServeIT {
     assertEquals(2, before.size(), serve.output());
     long victim = before.get(1);
     StorefrontProcess.kill9(victim);
+    // kill(1) returns when the signal is sent; connections made before the kernel has closed the dying process's
+    // listening socket are reset. From its death on, every new connection must reach the surviving node.
+    assertTrue(Http.eventually(Duration.ofSeconds(5), () -> ProcessHandle.of(victim).map(h -> !h.isAlive()).orElse(true)));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     int answered = 0;
     boolean back = false;
