@@ -67,8 +67,4 @@ final class BrandNames {
       return name;
     });
   }
-
-  void close() {
-    names = new HashMap<>();
-  }
 }

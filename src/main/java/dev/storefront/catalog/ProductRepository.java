@@ -4,7 +4,6 @@ import dev.storefront.config.Settings;
 import dev.storefront.db.DatabaseUrl;
 import dev.storefront.http.ApiError;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -153,16 +152,10 @@ public final class ProductRepository {
     } catch (ApiError e) {
       return Future.failedFuture(e);
     }
-    Promise<RowSet<Row>> promise = Promise.promise();
-    c.preparedQuery(sql).execute(args).onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.complete(ar.result());
-      } else {
-        LOG.debug("query failed: {}", ar.cause().toString());
-        promise.fail(unavailable());
-      }
+    return c.preparedQuery(sql).execute(args).recover(err -> {
+      LOG.debug("query failed: {}", err.toString());
+      return Future.failedFuture(unavailable());
     });
-    return promise.future();
   }
 
   private static ApiError unavailable() {
@@ -205,7 +198,6 @@ public final class ProductRepository {
 
   public Future<Void> close() {
     closed = true;
-    brandNames.close();
     List<Future<Void>> all = new ArrayList<>();
     for (SqlClient c : clients) {
       if (c != null) {

@@ -6,9 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Typed, validated settings. Layers, lowest precedence first:
@@ -50,7 +48,7 @@ public final class Settings {
       applyFile(merged, source);
     }
     applyEnv(merged, env);
-    overrides.forEach((k, v) -> applyText(merged, k, v, "command-line override " + k));
+    overrides.forEach((k, v) -> apply(merged, k, v, "command-line override " + k));
     return new Settings(merged);
   }
 
@@ -63,22 +61,12 @@ public final class Settings {
   /** A copy with one setting changed (validated like any other layer). */
   public Settings with(String dottedKey, Object value) {
     JsonObject copy = values.copy();
-    SettingsSchema.Key key = SettingsSchema.key(dottedKey)
-        .orElseThrow(() -> new SettingsException(dottedKey, "unknown setting"));
-    copy.getJsonObject(key.section()).put(key.name(), key.coerce(value, "setting " + dottedKey));
+    apply(copy, dottedKey, value, "setting " + dottedKey);
     return new Settings(copy);
   }
 
   public JsonObject toJson() {
     return values.copy();
-  }
-
-  public JsonObject section(String name) {
-    JsonObject s = values.getJsonObject(name);
-    if (s == null) {
-      throw new SettingsException(name, "unknown settings section");
-    }
-    return s.copy();
   }
 
   public String string(String dottedKey) {
@@ -132,9 +120,7 @@ public final class Settings {
           continue;
         }
         String dotted = section.getKey() + "." + e.getKey();
-        SettingsSchema.Key key = SettingsSchema.key(dotted)
-            .orElseThrow(() -> new SettingsException(dotted, "unknown setting (in " + origin + ")"));
-        merged.getJsonObject(key.section()).put(key.name(), key.coerce(e.getValue(), "setting " + dotted + " in " + origin));
+        apply(merged, dotted, e.getValue(), "in " + origin);
       }
     }
   }
@@ -147,33 +133,15 @@ public final class Settings {
       }
       SettingsSchema.Key key = SettingsSchema.byEnvName(name)
           .orElseThrow(() -> new SettingsException(name, "unknown setting (environment variable)"));
-      merged.getJsonObject(key.section()).put(key.name(), key.coerce(e.getValue(), "environment variable " + name));
+      apply(merged, key.dotted(), e.getValue(), "environment variable " + name);
     }
   }
 
-  private static void applyText(JsonObject merged, String dotted, String text, String origin) {
+  /** Validates one value against the schema and stores it; the message names the setting and where it came from. */
+  private static void apply(JsonObject target, String dotted, Object value, String origin) {
     SettingsSchema.Key key = SettingsSchema.key(dotted)
         .orElseThrow(() -> new SettingsException(dotted, "unknown setting (" + origin + ")"));
-    merged.getJsonObject(key.section()).put(key.name(), key.coerce(text, origin));
-  }
-
-  /** Settings as {@code section.key -> value}, for printing. */
-  public Map<String, Object> flat() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (SettingsSchema.Key k : SettingsSchema.keys()) {
-      out.put(k.dotted(), values.getJsonObject(k.section()).getValue(k.name()));
-    }
-    return out;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Settings && ((Settings) o).values.equals(values);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(values);
+    target.getJsonObject(key.section()).put(key.name(), key.coerce(value, origin));
   }
 
   @Override

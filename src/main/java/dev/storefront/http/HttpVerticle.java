@@ -77,11 +77,6 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  /** The actual port (useful when configured as 0 in tests). */
-  public int port() {
-    return server.actualPort();
-  }
-
   @Override
   public Future<?> stop() {
     Future<Void> shut = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);

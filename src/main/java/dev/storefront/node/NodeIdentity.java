@@ -2,7 +2,6 @@ package dev.storefront.node;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Who this process is: a name given by the supervisor ({@code -Dstorefront.node.name}, else {@code node-<pid>}),
@@ -38,9 +37,5 @@ public final class NodeIdentity {
   /** The value of the {@code X-Storefront-Node} header: name and pid. */
   public static String header() {
     return name() + " (pid " + PID + ")";
-  }
-
-  public static JsonObject describe() {
-    return new JsonObject().put("name", name()).put("pid", PID);
   }
 }
