@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * is log): {@code ready} once connected; then, on the line {@code go} on stdin, fires all N queries at once
  * round-robin over its connections, waits for all, and prints {@code result} (or {@code error}) and exits.
  *
- * <p>Arguments: {@code DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_ROUNDS}: before reporting ready
- * it runs WARMUP_ROUNDS unmeasured rounds of the same N queries, so the JIT has compiled the client's paths.
+ * <p>Arguments: {@code DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_MS DURATION_MS}: before
+ * reporting ready it keeps N queries in flight for WARMUP_MS, unmeasured, so the JIT has compiled the client's paths. With DURATION_MS 0 the measured run is N queries fired at once (the seed's experiment); otherwise it keeps
+ * N queries in flight for DURATION_MS and counts those answered within that window (pgbench {@code -T}'s measure).
  */
 public final class QueryBenchChild extends VerticleBase {
 
@@ -54,16 +55,19 @@ public final class QueryBenchChild extends VerticleBase {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true));
     int code = 0;
     try {
-      if (args.length != 6) {
-        throw new IllegalArgumentException("usage: QueryBenchChild DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_ROUNDS");
+      if (args.length != 7) {
+        throw new IllegalArgumentException(
+            "usage: QueryBenchChild DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_MS DURATION_MS");
       }
+      long durationMs = Long.parseLong(args[6]);
       PgConnectOptions options = DatabaseUrl.parse(args[0]).connectOptions()
           .setPipeliningLimit(PIPELINING_LIMIT).setCachePreparedStatements(true);
       int queries = Integer.parseInt(args[2]);
       QueryBenchChild child = new QueryBenchChild(options, Integer.parseInt(args[1]), Integer.parseInt(args[3]));
       await(vertx.deployVerticle(child));
-      for (int round = Integer.parseInt(args[5]); round > 0; round--) {
-        JsonObject warm = await(child.fire(queries));
+      long warmupMs = Long.parseLong(args[5]);
+      if (warmupMs > 0) {
+        JsonObject warm = await(child.sustain(queries, warmupMs));
         if (warm.getLong("errors") > 0) {
           throw new IllegalStateException("warm-up queries failed: " + warm.getString("firstError"));
         }
@@ -74,11 +78,17 @@ public final class QueryBenchChild extends VerticleBase {
       if (!GO.equals(line)) {
         throw new IllegalStateException("expected '" + GO + "' on stdin, got " + (line == null ? "end of input" : "'" + line + "'"));
       }
-      long t0 = System.nanoTime();
-      JsonObject result = await(child.fire(queries));
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      emit(out, result.put("event", "result").put("process", process).put("seconds", seconds)
-          .put("queriesPerSec", seconds > 0 ? queries / seconds : 0));
+      JsonObject result;
+      if (durationMs > 0) {
+        result = await(child.sustain(queries, durationMs));
+      } else {
+        long t0 = System.nanoTime();
+        result = await(child.fire(queries));
+        result.put("seconds", (System.nanoTime() - t0) / 1e9);
+      }
+      double seconds = result.getDouble("seconds");
+      emit(out, result.put("event", "result").put("process", process)
+          .put("queriesPerSec", seconds > 0 ? result.getLong("queries") / seconds : 0));
     } catch (Throwable t) {
       Throwable cause = t.getCause() != null ? t.getCause() : t;
       emit(out, new JsonObject().put("event", "error").put("process", process).put("message", cause.toString()));
@@ -123,6 +133,50 @@ public final class QueryBenchChild extends VerticleBase {
   /** Counts rows as they are decoded, without keeping them in a RowSet (the figures need the count only). */
   private static final java.util.stream.Collector<io.vertx.sqlclient.Row, ?, Integer> ROW_COUNT =
       java.util.stream.Collectors.summingInt(row -> 1);
+
+  /**
+   * Keeps {@code inFlight} queries outstanding (each answer sends the next on the same connection) until
+   * {@code durationMs} has passed, then lets the outstanding ones drain. Only the answers that arrived within the
+   * window count; {@code seconds} is the window.
+   */
+  Future<JsonObject> sustain(int inFlight, long durationMs) {
+    Promise<JsonObject> promise = Promise.promise();
+    context.runOnContext(v -> {
+      long start = System.nanoTime();
+      long deadline = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
+      long[] counts = new long[4]; // answered in window, rows, errors, outstanding
+      String[] firstError = {null};
+      Tuple params = Tuple.of(productId);
+      io.vertx.core.Handler<PreparedStatement>[] send = new io.vertx.core.Handler[1];
+      send[0] = statement -> {
+        counts[3]++;
+        statement.query().collecting(ROW_COUNT).execute(params).onComplete(ar -> {
+          counts[3]--;
+          boolean inWindow = System.nanoTime() <= deadline;
+          if (ar.failed()) {
+            counts[2]++;
+            if (firstError[0] == null) {
+              firstError[0] = ar.cause().toString();
+            }
+          } else if (inWindow) {
+            counts[0]++;
+            counts[1] += ar.result().value();
+          }
+          if (inWindow) {
+            send[0].handle(statement);
+          } else if (counts[3] == 0) {
+            promise.complete(new JsonObject().put("queries", counts[0]).put("rows", counts[1]).put("errors", counts[2])
+                .put("firstError", firstError[0]).put("connections", statements.size()).put("inFlight", inFlight)
+                .put("seconds", durationMs / 1000.0));
+          }
+        });
+      };
+      for (int i = 0; i < inFlight; i++) {
+        send[0].handle(statements.get(i % statements.size()));
+      }
+    });
+    return promise.future();
+  }
 
   /** Fires {@code n} queries at once on the event loop, round-robin over the connections; completes when all answered. */
   Future<JsonObject> fire(int n) {

@@ -41,9 +41,15 @@ public final class QueryBenchCommand implements Callable<Integer> {
   @Option(names = "--product-id", defaultValue = "100", paramLabel = "ID", description = "product queried (default ${DEFAULT-VALUE}); it must have SKUs")
   int productId;
 
-  @Option(names = "--warmup-rounds", defaultValue = "2", paramLabel = "K",
-      description = "unmeasured rounds of N queries each process runs before the common start, for the JIT (default ${DEFAULT-VALUE}; 0: cold, like the seed)")
-  int warmupRounds;
+  @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = DurationConverter.class,
+      description = "unmeasured time each process keeps N queries in flight before the common start, for the JIT"
+          + " (default ${DEFAULT-VALUE}; 0: cold, like the seed)")
+  java.time.Duration warmup;
+
+  @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
+      description = "instead of N queries once: keep N queries in flight per process for this long (e.g. 15s) and"
+          + " count the answers, as pgbench -T does (default: off, the seed's fixed count)")
+  java.time.Duration duration;
 
   @Option(names = "--db-url", paramLabel = "URL", description = "PostgreSQL to query (setting db.url; empty: the embedded one)")
   String dbUrl;
@@ -67,8 +73,8 @@ public final class QueryBenchCommand implements Callable<Integer> {
     Settings settings = settingsOptions.load(flags);
     try (Database db = openDatabase(settings)) {
       try {
-        plan = new QueryBench.Plan(db.url().uri(), processes, connections, queries, productId, warmupRounds,
-            timeoutSeconds * 1000L);
+        plan = new QueryBench.Plan(db.url().uri(), processes, connections, queries, productId, warmup.toMillis(),
+            duration == null ? 0 : duration.toMillis(), timeoutSeconds * 1000L);
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }

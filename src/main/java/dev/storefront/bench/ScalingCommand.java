@@ -143,7 +143,7 @@ public final class ScalingCommand implements Callable<Integer> {
     }
     try {
       // after Storefront stopped: PostgreSQL has the machine to itself, laid out like the nodes (E connections each)
-      run.put("queries", QueryBench.run(new QueryBench.Plan(db, p, e, queries, 100, 2, 300_000)).toJson());
+      run.put("queries", QueryBench.run(new QueryBench.Plan(db, p, e, queries, 100, warmup.toMillis(), 0, 300_000)).toJson());
     } catch (Exception ex) {
       errors.add("queries: " + ex.getMessage());
     }

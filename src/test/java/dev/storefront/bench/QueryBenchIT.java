@@ -32,7 +32,7 @@ class QueryBenchIT {
   @Test
   @DisplayName("two child processes each run their queries after the common go, and the parent adds them up")
   void twoProcessesAggregate() throws Exception {
-    QueryBench.Result r = QueryBench.run(new QueryBench.Plan(dbUrl, 2, 3, 500, 100, 1, 120_000), jar);
+    QueryBench.Result r = QueryBench.run(new QueryBench.Plan(dbUrl, 2, 3, 500, 100, 500, 0, 120_000), jar);
 
     assertEquals(2, r.perProcess().size());
     assertEquals(1000, r.totalQueries());
@@ -50,11 +50,29 @@ class QueryBenchIT {
   }
 
   @Test
+  @DisplayName("with a duration, each child keeps its queries in flight for the window and the rates add up")
+  void durationModeSumsRates() throws Exception {
+    QueryBench.Result r = QueryBench.run(new QueryBench.Plan(dbUrl, 2, 1, 50, 100, 500, 1500, 120_000), jar);
+
+    assertEquals(0, r.errors());
+    assertTrue(r.totalQueries() > 100, "both children kept querying for the window: " + r.describe());
+    assertEquals(r.totalQueries() * BenchTestDatabase.SKUS, r.rows(), "only whole answers are counted");
+    double sum = 0;
+    for (JsonObject p : r.perProcess()) {
+      assertEquals(1.5, p.getDouble("seconds"), 1e-9, "the rate is over the window, not the drain after it");
+      assertTrue(p.getLong("queries") > 0, r.describe());
+      sum += p.getLong("queries") / 1.5;
+    }
+    assertEquals(sum, r.queriesPerSecond(), 1e-6);
+    assertTrue(r.seconds() >= 1.5, "the parent waited for the window: " + r.describe());
+  }
+
+  @Test
   @DisplayName("a child that cannot reach its database makes the run fail with the child's reason")
   void childFailureIsReported() {
     String missing = BenchTestDatabase.server().withDatabase("sf_bench_no_such_db").uri();
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> QueryBench.run(new QueryBench.Plan(missing, 2, 1, 10, 100, 0, 60_000), jar));
+        () -> QueryBench.run(new QueryBench.Plan(missing, 2, 1, 10, 100, 0, 0, 60_000), jar));
     assertTrue(e.getMessage().contains("failed") && e.getMessage().contains("sf_bench_no_such_db"), e.getMessage());
   }
 }
