@@ -14,9 +14,11 @@ import java.util.Locale;
  * @param errors         measured errors, indexed by {@link ErrorKind#ordinal()}
  * @param seconds        length of the measured window (until the last measured response, at least the duration)
  * @param clientCpuCores average cores this JVM (the load generator) kept busy while measuring
+ * @param sendLag        open model: microseconds from each measured request's intended time to its actual send
+ *                       (waiting for a free connection, or for the generator's own thread); empty when closed-loop
  */
 public record LoadResult(LoadConfig config, long responses, long totalResponses, long[] errors, double seconds,
-                         Histogram histogram, double clientCpuCores) {
+                         Histogram histogram, double clientCpuCores, Histogram sendLag) {
 
   public double requestsPerSecond() {
     return seconds > 0 ? responses / seconds : 0;
@@ -54,6 +56,11 @@ public record LoadResult(LoadConfig config, long responses, long totalResponses,
     return histogram.getTotalCount() == 0 ? 0 : histogram.getMaxValue() / 1000.0;
   }
 
+  /** Open model: the part of the latency spent before the request left the generator, in milliseconds. */
+  public double sendLagMs(double percentile) {
+    return sendLag.getTotalCount() == 0 ? 0 : sendLag.getValueAtPercentile(percentile) / 1000.0;
+  }
+
   public JsonObject toJson() {
     JsonObject errorsJson = new JsonObject();
     for (ErrorKind k : ErrorKind.values()) {
@@ -70,6 +77,9 @@ public record LoadResult(LoadConfig config, long responses, long totalResponses,
             .put("p99", round(latencyMs(99), 3)).put("p999", round(latencyMs(99.9), 3))
             .put("max", round(maxLatencyMs(), 3))
             .put("mean", round(histogram.getTotalCount() == 0 ? 0 : histogram.getMean() / 1000.0, 3)))
+        .put("sendLagMs", config.openModel() ? new JsonObject()
+            .put("p50", round(sendLagMs(50), 3)).put("p99", round(sendLagMs(99), 3))
+            .put("max", round(sendLag.getTotalCount() == 0 ? 0 : sendLag.getMaxValue() / 1000.0, 3)) : null)
         .put("errors", errorsJson)
         .put("errorRate", round(errorRate(), 5))
         .put("clientCpuCores", round(clientCpuCores, 3));
@@ -87,6 +97,10 @@ public record LoadResult(LoadConfig config, long responses, long totalResponses,
     sb.append(String.format(Locale.ROOT, "  latency ms%s: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
         config.openModel() ? " (from intended send time)" : "",
         latencyMs(50), latencyMs(90), latencyMs(99), latencyMs(99.9), maxLatencyMs()));
+    if (config.openModel()) {
+      sb.append(String.format(Locale.ROOT, "  of which before the send (all connections busy, or the generator late): p50 %.3f  p99 %.3f  max %.3f%n",
+          sendLagMs(50), sendLagMs(99), sendLag.getTotalCount() == 0 ? 0 : sendLag.getMaxValue() / 1000.0));
+    }
     sb.append("  errors:");
     for (ErrorKind k : ErrorKind.values()) {
       sb.append(' ').append(k.label()).append(' ').append(errors(k));

@@ -54,6 +54,7 @@ final class LoadWorker extends VerticleBase {
   private final LongQueue queue = new LongQueue();
 
   final Histogram histogram = new Histogram(HIGHEST_LATENCY_MICROS, 3);
+  final Histogram sendLag = new Histogram(HIGHEST_LATENCY_MICROS, 3);
   final long[] errors = new long[ErrorKind.values().length];
   long responses;
   long totalResponses;
@@ -71,6 +72,7 @@ final class LoadWorker extends VerticleBase {
   private long generated;
   private int busy;
   private long timerId = -1;
+  private int phase;
   private Promise<Void> done;
 
   LoadWorker(LoadConfig config, int connections, double rate, long seed) {
@@ -120,17 +122,37 @@ final class LoadWorker extends VerticleBase {
     return client == null ? Future.succeededFuture() : client.close();
   }
 
-  /** Starts sending at {@code t0} (a {@link System#nanoTime()} shared by all workers); completes when drained. */
-  Future<Void> begin(long t0) {
+  /**
+   * Runs one phase: sends from {@code t0} (a {@link System#nanoTime()} shared by all workers) for {@code durationNs},
+   * recording latencies only when {@code measured}; completes when drained. Connections stay open between phases.
+   */
+  Future<Void> begin(long t0, long durationNs, boolean measured) {
     Promise<Void> promise = Promise.promise();
     context.runOnContext(v -> {
       done = promise;
+      phase++;
+      finished = false;
       this.t0 = t0;
-      long warmupNs = config.warmup().toNanos();
-      measureStart = t0 + warmupNs;
-      end = measureStart + config.duration().toNanos();
+      measureStart = measured ? t0 : Long.MAX_VALUE;
+      end = t0 + durationNs;
       hardDeadline = end + timeoutNs + TimeUnit.SECONDS.toNanos(1);
+      generated = 0;
+      while (!queue.isEmpty()) {
+        queue.poll();
+      }
+      idle.clear();
+      busy = 0;
       started = true;
+      for (Slot slot : slots) {
+        slot.parked = false;
+        if (slot.busy) { // still waiting for an answer from the last phase, past its deadline: start afresh
+          slot.busy = false;
+          if (slot.conn != null) {
+            slot.conn.close();
+            slot.conn = null;
+          }
+        }
+      }
       if (rate > 0) {
         intervalNs = 1e9 / rate;
         toGenerate = (long) Math.ceil((end - t0) / intervalNs);
@@ -139,7 +161,11 @@ final class LoadWorker extends VerticleBase {
         timerId = vertx.setPeriodic(10, id -> checkDone(System.nanoTime()));
       }
       for (Slot slot : slots) {
-        resume(slot);
+        if (slot.conn == null) {
+          connect(slot, null);
+        } else {
+          resume(slot);
+        }
       }
     });
     return promise.future();
@@ -202,10 +228,14 @@ final class LoadWorker extends VerticleBase {
   }
 
   private void send(Slot slot, long start) {
+    if (rate > 0 && inWindow(start)) {
+      sendLag.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(0, (System.nanoTime() - start) / 1000)));
+    }
     slot.busy = true;
     slot.start = start;
     busy++;
     HttpClientConnection conn = slot.conn;
+    int sentIn = phase;
     conn.request(HttpMethod.GET, nextUri())
         .compose(req -> req.idleTimeout(timeoutMs).send())
         .compose(resp -> {
@@ -213,11 +243,11 @@ final class LoadWorker extends VerticleBase {
           int outcome = resp.statusCode() | ("close".equalsIgnoreCase(resp.getHeader("connection")) ? CLOSING : 0);
           return resp.end().map(outcome);
         })
-        .onComplete(ar -> completed(slot, conn, start, ar));
+        .onComplete(ar -> completed(slot, conn, start, ar, sentIn));
   }
 
-  private void completed(Slot slot, HttpClientConnection conn, long start, AsyncResult<Integer> ar) {
-    if (finished) {
+  private void completed(Slot slot, HttpClientConnection conn, long start, AsyncResult<Integer> ar, int sentIn) {
+    if (finished || sentIn != phase) {
       return;
     }
     slot.busy = false;

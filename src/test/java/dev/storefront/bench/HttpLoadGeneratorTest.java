@@ -174,6 +174,10 @@ class HttpLoadGeneratorTest {
     assertTrue(waitedLong >= 50, "requests with latency >= 50 ms: " + waitedLong + "\n" + r.describe());
     assertTrue(r.maxLatencyMs() >= 150, r.describe());
     assertTrue(r.latencyMs(10) < 50, "requests away from the stall are fast: " + r.describe());
+    // with 2 connections held by the stall, the others' wait happened before the send: the report says so
+    assertEquals(r.responses(), r.sendLag().getTotalCount(), "every measured request has its send lag");
+    assertTrue(r.sendLag().getCountBetweenValues(50_000, Long.MAX_VALUE / 2) >= 45, r.describe());
+    assertTrue(r.describe().contains("before the send"), r.describe());
   }
 
   private static <T> T await(Future<T> f) throws Exception {

@@ -21,7 +21,7 @@ class LoadResultTest {
     for (int ms = 1; ms <= 1000; ms++) {
       h.recordValue(ms * 1000L);
     }
-    LoadResult r = new LoadResult(CONFIG, 1000, 1000, new long[ErrorKind.values().length], 10.0, h, 0.1);
+    LoadResult r = new LoadResult(CONFIG, 1000, 1000, new long[ErrorKind.values().length], 10.0, h, 0.1, new Histogram(3));
     assertEquals(500, r.latencyMs(50), 0.5);
     assertEquals(900, r.latencyMs(90), 0.9);
     assertEquals(990, r.latencyMs(99), 1.0);
@@ -38,7 +38,7 @@ class LoadResultTest {
     long[] errors = new long[ErrorKind.values().length];
     errors[ErrorKind.STATUS_5XX.ordinal()] = 10;
     errors[ErrorKind.TIMEOUT.ordinal()] = 10;
-    LoadResult r = new LoadResult(CONFIG, 90, 90, errors, 1.0, new Histogram(3), 0);
+    LoadResult r = new LoadResult(CONFIG, 90, 90, errors, 1.0, new Histogram(3), 0, new Histogram(3));
     assertEquals(100, r.attempts());
     assertEquals(0.2, r.errorRate(), 1e-9);
     assertEquals(10, r.toJson().getJsonObject("errors").getLong("timeout"));
