@@ -70,7 +70,8 @@ public final class WordCountResult {
       s.forEach((w, h, c) -> {
         if (heap.size() < n) {
           heap.add(Map.entry(w, c));
-        } else if (RANK.compare(Map.entry(w, c), heap.peek()) < 0) {
+        } else if (c >= heap.peek().getValue() && RANK.compare(Map.entry(w, c), heap.peek()) < 0) {
+          // most words count less than the heap's least: they are dismissed without an allocation
           heap.poll();
           heap.add(Map.entry(w, c));
         }
