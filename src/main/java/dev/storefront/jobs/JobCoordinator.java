@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Counter;
 import org.slf4j.Logger;
@@ -16,17 +17,21 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Collectors;
 
 /**
  * Runs one job's map and reduce on the coordinating node's context: keeps at most {@code window} map tasks in
- * flight over the event bus (so every node's workers take tasks), retries a task that fails or times out (a dead
- * node's tasks time out) up to {@code jobs.maxAttempts} attempts, keeps the first result of each partition (a
- * retried partition is never counted twice), counts progress once per partition in a clustered counter, and
+ * flight over the event bus (so every node's workers take tasks), retries a task that fails or times out up to
+ * {@code jobs.maxAttempts} attempts, and re-sends every task in flight as soon as a node leaves the cluster
+ * (which of them the dead node held is unknown, and waiting for their timeouts would stall the job), keeps the
+ * first result of each partition (a retried or re-sent partition is never counted twice), counts progress once per partition in a clustered counter, and
  * reduces while it maps: each accepted map output is merged shard by shard into the job's reduce tables on a
  * worker pool, one merge at a time per shard and the shards in parallel, so only the last merges remain when the
  * last partition is done (that tail is the job's reduce time).
@@ -34,6 +39,7 @@ import java.util.stream.Collectors;
 final class JobCoordinator {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobCoordinator.class);
+  static final long NODE_WATCH_MS = 500;
 
   private final Vertx vertx;
   private final long id;
@@ -60,6 +66,11 @@ final class JobCoordinator {
   private final Map<String, Integer> tasksByNode = new TreeMap<>();
   private final Deque<Integer> pending = new ArrayDeque<>();
   private final Promise<WordCountResult> outcome = Promise.promise();
+  /** Partitions with an attempt of the current epoch outstanding; a node leaving starts a new epoch. */
+  private final Set<Integer> running = new LinkedHashSet<>();
+  private int epoch;
+  private Set<String> knownNodes = Set.of();
+  private long nodeWatch = -1;
   private int inFlight;
   private int done;
   private int retries;
@@ -93,6 +104,11 @@ final class JobCoordinator {
 
   /** Must be called on the coordinating context; so must {@link #cancel()}. */
   Future<WordCountResult> run() {
+    VertxInternal internal = (VertxInternal) vertx;
+    if (internal.isClustered()) {
+      knownNodes = new HashSet<>(internal.clusterManager().getNodes());
+      nodeWatch = vertx.setPeriodic(NODE_WATCH_MS, t -> watchNodes());
+    }
     if (tasks.isEmpty()) {
       reduceStart = System.nanoTime();
       completeIfReduced();
@@ -144,19 +160,62 @@ final class JobCoordinator {
     }
   }
 
+  /**
+   * A node that left took its tasks with it, and which those were is unknown: every task in flight is re-sent (to
+   * the workers still registered) in a new epoch. The old attempts' answers still count if they come first;
+   * their failures and their places in the window no longer do.
+   */
+  private void watchNodes() {
+    if (finished) {
+      vertx.cancelTimer(nodeWatch);
+      return;
+    }
+    Set<String> now = new HashSet<>(((VertxInternal) vertx).clusterManager().getNodes());
+    List<String> gone = knownNodes.stream().filter(n -> !now.contains(n)).sorted().toList();
+    knownNodes = now;
+    if (gone.isEmpty() || running.isEmpty()) {
+      return;
+    }
+    LOG.info("job {}: node(s) {} left the cluster; re-sending the {} task(s) in flight", id, gone, running.size());
+    epoch++;
+    List<Integer> resend = new ArrayList<>(running);
+    running.clear();
+    inFlight = 0;
+    for (int i = resend.size() - 1; i >= 0; i--) {
+      pending.addFirst(resend.get(i));
+    }
+    retries += resend.size();
+    dispatch();
+  }
+
   private void send(int partition) {
+    if (accepted[partition]) {
+      return; // re-queued when a node left, then answered by its earlier attempt
+    }
     int attempt = ++attempts[partition];
+    int sentIn = epoch;
+    running.add(partition);
     inFlight++;
     JsonObject task = tasks.get(partition).copy()
         .put("job", id).put("partition", partition).put("attempt", attempt).put("shards", shards);
     vertx.eventBus().<Buffer>request(JobAddresses.MAP, task, new DeliveryOptions().setSendTimeout(timeoutMs))
         .onComplete(ar -> {
-          inFlight--;
           if (finished) {
             return;
           }
+          if (sentIn != epoch) { // abandoned when a node left: only a first answer matters
+            if (ar.succeeded()) {
+              accept(partition, ar.result());
+              dispatch();
+            }
+            return;
+          }
+          inFlight--;
+          running.remove(partition);
           if (ar.succeeded()) {
             accept(partition, ar.result());
+          } else if (accepted[partition]) {
+            LOG.debug("job {} partition {} attempt {} failed after the partition was done", id, partition, attempt);
           } else {
             String cause = describe(ar.cause());
             retries++;
