@@ -18,9 +18,9 @@ public final class MapOutput {
   public static byte[] encode(WordCounts counts, long lines, long malformed, int shards) {
     int[] bytes = new int[shards];
     int[] entries = new int[shards];
-    counts.forEach((w, h, c) -> {
+    counts.forEach((w, off, len, h, c) -> {
       int s = WordCounts.shard(h, shards);
-      bytes[s] += varSize(w.length) + w.length + varSize(c);
+      bytes[s] += varSize(len) + len + varSize(c);
       entries[s]++;
     });
     int total = HEADER + shards * 8;
@@ -37,11 +37,11 @@ public final class MapOutput {
       putInt(out, HEADER + s * 8, bytes[s]);
       putInt(out, HEADER + s * 8 + 4, entries[s]);
     }
-    counts.forEach((w, h, c) -> {
+    counts.forEach((w, off, len, h, c) -> {
       int s = WordCounts.shard(h, shards);
-      int p = putVar(out, cursor[s], w.length);
-      System.arraycopy(w, 0, out, p, w.length);
-      cursor[s] = putVar(out, p + w.length, c);
+      int p = putVar(out, cursor[s], len);
+      System.arraycopy(w, off, out, p, len);
+      cursor[s] = putVar(out, p + len, c);
     });
     return out;
   }

@@ -15,7 +15,9 @@ public final class NgramLineParser {
   private final WordCounts counts;
   private long lines;
   private long malformed;
-  private byte[] runWord;
+  /** The word of the current run of lines ({@code runBuf[0, runLen)}, none when -1), reused from run to run. */
+  private byte[] runBuf = new byte[64];
+  private int runLen = -1;
   private long runSum;
 
   public NgramLineParser(WordCounts counts) {
@@ -29,11 +31,10 @@ public final class NgramLineParser {
       int ws = p;
       byte c = 0;
       boolean sameWord = false;
-      byte[] run = runWord;
-      if (run != null && p + run.length < to && b[p + run.length] == '\t'
-          && Arrays.equals(run, 0, run.length, b, p, p + run.length)) {
+      int run = runLen;
+      if (run >= 0 && p + run < to && b[p + run] == '\t' && Arrays.equals(runBuf, 0, run, b, p, p + run)) {
         // fast path: the file is grouped by word, so most lines repeat the previous word
-        p += run.length;
+        p += run;
         c = '\t';
         sameWord = true;
       } else {
@@ -109,19 +110,23 @@ public final class NgramLineParser {
 
   private void count(byte[] b, int ws, int we, long match) {
     int len = we - ws;
-    if (runWord != null && runWord.length == len && Arrays.equals(runWord, 0, len, b, ws, we)) {
+    if (runLen == len && Arrays.equals(runBuf, 0, len, b, ws, we)) {
       runSum += match;
       return;
     }
     flushRun();
-    runWord = Arrays.copyOfRange(b, ws, we);
+    if (runBuf.length < len) {
+      runBuf = new byte[Math.max(len, runBuf.length * 2)];
+    }
+    System.arraycopy(b, ws, runBuf, 0, len);
+    runLen = len;
     runSum = match;
   }
 
   private void flushRun() {
-    if (runWord != null) {
-      counts.addOwned(runWord, WordCounts.hash(runWord, 0, runWord.length), runSum);
-      runWord = null;
+    if (runLen >= 0) {
+      counts.add(runBuf, 0, runLen, WordCounts.hash(runBuf, 0, runLen), runSum);
+      runLen = -1;
     }
   }
 

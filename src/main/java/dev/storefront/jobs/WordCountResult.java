@@ -67,13 +67,16 @@ public final class WordCountResult {
     }
     PriorityQueue<Map.Entry<byte[], Long>> heap = new PriorityQueue<>(n + 1, RANK.reversed());
     for (WordCounts s : shards) {
-      s.forEach((w, h, c) -> {
-        if (heap.size() < n) {
-          heap.add(Map.entry(w, c));
-        } else if (c >= heap.peek().getValue() && RANK.compare(Map.entry(w, c), heap.peek()) < 0) {
-          // most words count less than the heap's least: they are dismissed without an allocation
-          heap.poll();
-          heap.add(Map.entry(w, c));
+      s.forEach((bytes, off, len, h, c) -> {
+        // most words count less than the heap's least: they are dismissed without an allocation
+        if (heap.size() < n || c >= heap.peek().getValue()) {
+          Map.Entry<byte[], Long> e = Map.entry(Arrays.copyOfRange(bytes, off, off + len), c);
+          if (heap.size() < n) {
+            heap.add(e);
+          } else if (RANK.compare(e, heap.peek()) < 0) {
+            heap.poll();
+            heap.add(e);
+          }
         }
       });
     }

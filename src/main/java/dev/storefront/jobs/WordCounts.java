@@ -5,16 +5,23 @@ import java.util.Arrays;
 
 /**
  * Word counts keyed by the word's UTF-8 bytes: an open-addressing hash table (linear probing) that never decodes
- * a word to a String while counting. Single-threaded.
+ * a word to a String while counting. The words' bytes live one after another in a single growing array (the
+ * arena), not one small array each: a reduce table of a million words is a handful of objects for the garbage
+ * collector to copy, not a million (the node's collections during a 40M-line job took 18 % of it before).
+ * Single-threaded.
  */
 public final class WordCounts {
 
-  /** Receives each entry of {@link #forEach}. */
+  /** Receives each entry of {@link #forEach}: the word is {@code bytes[off, off+len)}, valid during the call. */
   public interface Visitor {
-    void accept(byte[] word, int hash, long count);
+    void accept(byte[] bytes, int off, int len, int hash, long count);
   }
 
-  private byte[][] keys;
+  private byte[] arena;
+  private int arenaUsed;
+  /** Per slot: the word's offset in the arena plus one (0: empty slot). */
+  private int[] keyAt;
+  private int[] keyLen;
   private int[] hashes;
   private long[] counts;
   private int size;
@@ -25,10 +32,12 @@ public final class WordCounts {
   public WordCounts(int expected) {
     int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
     allocate(capacity);
+    arena = new byte[Math.max(256, expected * 8)];
   }
 
   private void allocate(int capacity) {
-    keys = new byte[capacity][];
+    keyAt = new int[capacity];
+    keyLen = new int[capacity];
     hashes = new int[capacity];
     counts = new long[capacity];
     mask = capacity - 1;
@@ -53,35 +62,17 @@ public final class WordCounts {
     return (int) (((hash >>> 8) & 0xffffffL) * shards >>> 24);
   }
 
-  /** Adds {@code delta} to the word in {@code b[off, off+len)} (copied when new). */
+  /** Adds {@code delta} to the word in {@code b[off, off+len)}, whose {@link #hash} is {@code hash}. */
   public void add(byte[] b, int off, int len, int hash, long delta) {
     total += delta;
     int i = hash & mask;
     while (true) {
-      byte[] k = keys[i];
-      if (k == null) {
-        insert(i, Arrays.copyOfRange(b, off, off + len), hash, delta);
+      int at = keyAt[i];
+      if (at == 0) {
+        insert(i, b, off, len, hash, delta);
         return;
       }
-      if (hashes[i] == hash && k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
-        counts[i] += delta;
-        return;
-      }
-      i = (i + 1) & mask;
-    }
-  }
-
-  /** Adds {@code delta} to {@code word}, keeping the array itself when the word is new (the caller gives it up). */
-  public void addOwned(byte[] word, int hash, long delta) {
-    total += delta;
-    int i = hash & mask;
-    while (true) {
-      byte[] k = keys[i];
-      if (k == null) {
-        insert(i, word, hash, delta);
-        return;
-      }
-      if (hashes[i] == hash && Arrays.equals(k, word)) {
+      if (hashes[i] == hash && keyLen[i] == len && Arrays.equals(arena, at - 1, at - 1 + len, b, off, off + len)) {
         counts[i] += delta;
         return;
       }
@@ -91,11 +82,21 @@ public final class WordCounts {
 
   public void add(String word, long delta) {
     byte[] b = word.getBytes(StandardCharsets.UTF_8);
-    addOwned(b, hash(b, 0, b.length), delta);
+    add(b, 0, b.length, hash(b, 0, b.length), delta);
   }
 
-  private void insert(int slot, byte[] key, int hash, long delta) {
-    keys[slot] = key;
+  private void insert(int slot, byte[] b, int off, int len, int hash, long delta) {
+    if (arena.length - arenaUsed < len) {
+      long grown = Math.max((long) arena.length * 2, (long) arenaUsed + len);
+      if (grown > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("more than 2 GiB of distinct words in one table");
+      }
+      arena = Arrays.copyOf(arena, (int) grown);
+    }
+    System.arraycopy(b, off, arena, arenaUsed, len);
+    keyAt[slot] = arenaUsed + 1;
+    keyLen[slot] = len;
+    arenaUsed += len;
     hashes[slot] = hash;
     counts[slot] = delta;
     if (++size > resizeAt) {
@@ -104,17 +105,19 @@ public final class WordCounts {
   }
 
   private void rehash() {
-    byte[][] oldKeys = keys;
+    int[] oldAt = keyAt;
+    int[] oldLen = keyLen;
     int[] oldHashes = hashes;
     long[] oldCounts = counts;
-    allocate(oldKeys.length * 2);
-    for (int j = 0; j < oldKeys.length; j++) {
-      if (oldKeys[j] != null) {
+    allocate(oldAt.length * 2);
+    for (int j = 0; j < oldAt.length; j++) {
+      if (oldAt[j] != 0) {
         int i = oldHashes[j] & mask;
-        while (keys[i] != null) {
+        while (keyAt[i] != 0) {
           i = (i + 1) & mask;
         }
-        keys[i] = oldKeys[j];
+        keyAt[i] = oldAt[j];
+        keyLen[i] = oldLen[j];
         hashes[i] = oldHashes[j];
         counts[i] = oldCounts[j];
       }
@@ -126,11 +129,12 @@ public final class WordCounts {
     int hash = hash(word, 0, word.length);
     int i = hash & mask;
     while (true) {
-      byte[] k = keys[i];
-      if (k == null) {
+      int at = keyAt[i];
+      if (at == 0) {
         return 0;
       }
-      if (hashes[i] == hash && Arrays.equals(k, word)) {
+      if (hashes[i] == hash && keyLen[i] == word.length
+          && Arrays.equals(arena, at - 1, at - 1 + word.length, word, 0, word.length)) {
         return counts[i];
       }
       i = (i + 1) & mask;
@@ -151,9 +155,9 @@ public final class WordCounts {
   }
 
   public void forEach(Visitor visitor) {
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] != null) {
-        visitor.accept(keys[i], hashes[i], counts[i]);
+    for (int i = 0; i < keyAt.length; i++) {
+      if (keyAt[i] != 0) {
+        visitor.accept(arena, keyAt[i] - 1, keyLen[i], hashes[i], counts[i]);
       }
     }
   }

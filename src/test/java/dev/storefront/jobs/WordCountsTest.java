@@ -1,0 +1,43 @@
+package dev.storefront.jobs;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class WordCountsTest {
+
+  @Test
+  @DisplayName("counts match a HashMap through table and arena growth, words of any length, and slices of larger arrays")
+  void matchesAHashMap() {
+    WordCounts counts = new WordCounts(1); // smallest table and arena: both must grow many times
+    Map<String, Long> reference = new HashMap<>();
+    SplittableRandom random = new SplittableRandom(11);
+    long total = 0;
+    for (int i = 0; i < 20_000; i++) {
+      int n = random.nextInt(2500);
+      String word = n % 97 == 0 ? "long-" + "x".repeat(300 + n % 50) + n : "w" + n + (n % 5 == 0 ? "ü" : "");
+      byte[] padded = ("<<" + word + ">>").getBytes(StandardCharsets.UTF_8);
+      int len = word.getBytes(StandardCharsets.UTF_8).length;
+      long delta = 1 + random.nextInt(1000);
+      counts.add(padded, 2, len, WordCounts.hash(padded, 2, len), delta);
+      reference.merge(word, delta, Long::sum);
+      total += delta;
+    }
+    assertEquals(reference.size(), counts.size());
+    assertEquals(total, counts.total());
+    reference.forEach((w, c) -> assertEquals(c.longValue(), counts.get(w), w));
+    assertEquals(0, counts.get("absent"));
+    Map<String, Long> visited = new HashMap<>();
+    counts.forEach((bytes, off, len, hash, c) -> {
+      assertEquals(WordCounts.hash(bytes, off, len), hash);
+      visited.put(new String(bytes, off, len, StandardCharsets.UTF_8), c);
+    });
+    assertEquals(reference, visited);
+  }
+}
