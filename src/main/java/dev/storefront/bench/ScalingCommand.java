@@ -50,7 +50,7 @@ public final class ScalingCommand implements Callable<Integer> {
   Duration duration;
 
   @Option(names = "--warmup", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "W",
-      description = "HTTP warm-up per configuration (default ${DEFAULT-VALUE})")
+      description = "unmeasured warm-up per configuration, of the HTTP load and of each bench queries process (default ${DEFAULT-VALUE})")
   Duration warmup;
 
   @Option(names = {"-c", "--connections"}, defaultValue = "16", paramLabel = "C", description = "HTTP connections (default ${DEFAULT-VALUE})")
