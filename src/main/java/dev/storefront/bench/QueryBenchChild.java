@@ -141,41 +141,59 @@ public final class QueryBenchChild extends VerticleBase {
    */
   Future<JsonObject> sustain(int inFlight, long durationMs) {
     Promise<JsonObject> promise = Promise.promise();
-    context.runOnContext(v -> {
-      long start = System.nanoTime();
-      long deadline = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
-      long[] counts = new long[4]; // answered in window, rows, errors, outstanding
-      String[] firstError = {null};
-      Tuple params = Tuple.of(productId);
-      io.vertx.core.Handler<PreparedStatement>[] send = new io.vertx.core.Handler[1];
-      send[0] = statement -> {
-        counts[3]++;
-        statement.query().collecting(ROW_COUNT).execute(params).onComplete(ar -> {
-          counts[3]--;
-          boolean inWindow = System.nanoTime() <= deadline;
-          if (ar.failed()) {
-            counts[2]++;
-            if (firstError[0] == null) {
-              firstError[0] = ar.cause().toString();
-            }
-          } else if (inWindow) {
-            counts[0]++;
-            counts[1] += ar.result().value();
-          }
-          if (inWindow) {
-            send[0].handle(statement);
-          } else if (counts[3] == 0) {
-            promise.complete(new JsonObject().put("queries", counts[0]).put("rows", counts[1]).put("errors", counts[2])
-                .put("firstError", firstError[0]).put("connections", statements.size()).put("inFlight", inFlight)
-                .put("seconds", durationMs / 1000.0));
-          }
-        });
-      };
-      for (int i = 0; i < inFlight; i++) {
-        send[0].handle(statements.get(i % statements.size()));
-      }
-    });
+    context.runOnContext(v -> new Sustained(inFlight, durationMs, promise).start());
     return promise.future();
+  }
+
+  /** One {@link #sustain} run; lives on the event loop. */
+  private final class Sustained {
+    private final int inFlight;
+    private final long durationMs;
+    private final long deadline;
+    private final Promise<JsonObject> promise;
+    private final Tuple params = Tuple.of(productId);
+    private long answered;
+    private long rows;
+    private long errors;
+    private long outstanding;
+    private String firstError;
+
+    Sustained(int inFlight, long durationMs, Promise<JsonObject> promise) {
+      this.inFlight = inFlight;
+      this.durationMs = durationMs;
+      this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durationMs);
+      this.promise = promise;
+    }
+
+    void start() {
+      for (int i = 0; i < inFlight; i++) {
+        send(statements.get(i % statements.size()));
+      }
+    }
+
+    private void send(PreparedStatement statement) {
+      outstanding++;
+      statement.query().collecting(ROW_COUNT).execute(params).onComplete(ar -> {
+        outstanding--;
+        boolean inWindow = System.nanoTime() <= deadline;
+        if (ar.failed()) {
+          errors++;
+          if (firstError == null) {
+            firstError = ar.cause().toString();
+          }
+        } else if (inWindow) {
+          answered++;
+          rows += ar.result().value();
+        }
+        if (inWindow) {
+          send(statement);
+        } else if (outstanding == 0) {
+          promise.complete(new JsonObject().put("queries", answered).put("rows", rows).put("errors", errors)
+              .put("firstError", firstError).put("connections", statements.size()).put("inFlight", inFlight)
+              .put("seconds", durationMs / 1000.0));
+        }
+      });
+    }
   }
 
   /** Fires {@code n} queries at once on the event loop, round-robin over the connections; completes when all answered. */

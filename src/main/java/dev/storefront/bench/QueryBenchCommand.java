@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,12 +45,12 @@ public final class QueryBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = DurationConverter.class,
       description = "unmeasured time each process keeps N queries in flight before the common start, for the JIT"
           + " (default ${DEFAULT-VALUE}; 0: cold, like the seed)")
-  java.time.Duration warmup;
+  Duration warmup;
 
   @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
       description = "instead of N queries once: keep N queries in flight per process for this long (e.g. 15s) and"
           + " count the answers, as pgbench -T does (default: off, the seed's fixed count)")
-  java.time.Duration duration;
+  Duration duration;
 
   @Option(names = "--db-url", paramLabel = "URL", description = "PostgreSQL to query (setting db.url; empty: the embedded one)")
   String dbUrl;

@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
  * flight over the event bus (so every node's workers take tasks), retries a task that fails or times out up to
  * {@code jobs.maxAttempts} attempts, and re-sends every task in flight as soon as a node leaves the cluster
  * (which of them the dead node held is unknown, and waiting for their timeouts would stall the job), keeps the
- * first result of each partition (a retried or re-sent partition is never counted twice), counts progress once per partition in a clustered counter, and
- * reduces while it maps: each accepted map output is merged shard by shard into the job's reduce tables on a
+ * first result of each partition (a retried or re-sent partition is never counted twice), counts progress once
+ * per partition in a clustered counter, and reduces while it maps: each accepted map output is merged shard by shard into the job's reduce tables on a
  * worker pool, one merge at a time per shard and the shards in parallel, so only the last merges remain when the
  * last partition is done (that tail is the job's reduce time).
  */
