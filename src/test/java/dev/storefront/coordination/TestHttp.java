@@ -1,6 +1,6 @@
 package dev.storefront.coordination;
 
-import dev.storefront.http.ApiError;
+import dev.storefront.http.ErrorHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +13,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.function.Consumer;
 
-/** A router like the lead's (BodyHandler, ApiError mapped to JSON) on a free port, and a small client. */
+/** A router like the node's (BodyHandler, the node's own {@link ErrorHandler}) on a free port, and a small client. */
 final class TestHttp {
 
   record Response(int status, JsonObject body) {
@@ -27,12 +27,7 @@ final class TestHttp {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(65536));
     mount.accept(router);
-    router.route().failureHandler(ctx -> {
-      Throwable failure = ctx.failure();
-      ApiError error = failure instanceof ApiError ? (ApiError) failure
-          : new ApiError(ctx.statusCode() > 0 ? ctx.statusCode() : 500, "error", String.valueOf(failure));
-      ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json").end(error.body().encode());
-    });
+    ErrorHandler.install(router);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(s -> s.actualPort());
   }
 
