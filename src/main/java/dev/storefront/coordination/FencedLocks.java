@@ -201,7 +201,7 @@ public final class FencedLocks implements Shareable {
 
   /** The held locks of the cluster, sorted by name, omitting records of holders that left the cluster. */
   public Future<JsonArray> list() {
-    Set<String> members = vertx.isClustered() ? new HashSet<>(vertx.clusterManager().getNodes()) : Set.of(nodeId);
+    Set<String> members = new HashSet<>(NodeIdentity.liveNodeIds(vertx));
     long now = System.currentTimeMillis();
     return holders().compose(AsyncMap::entries).map(entries -> {
       JsonArray out = new JsonArray();

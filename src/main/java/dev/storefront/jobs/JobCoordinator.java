@@ -1,5 +1,6 @@
 package dev.storefront.jobs;
 
+import dev.storefront.node.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -8,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Counter;
 import org.slf4j.Logger;
@@ -104,9 +104,8 @@ final class JobCoordinator {
 
   /** Must be called on the coordinating context; so must {@link #cancel()}. */
   Future<WordCountResult> run() {
-    VertxInternal internal = (VertxInternal) vertx;
-    if (internal.isClustered()) {
-      knownNodes = new HashSet<>(internal.clusterManager().getNodes());
+    if (vertx.isClustered()) {
+      knownNodes = new HashSet<>(NodeIdentity.liveNodeIds(vertx));
       nodeWatch = vertx.setPeriodic(NODE_WATCH_MS, t -> watchNodes());
     }
     if (tasks.isEmpty()) {
@@ -170,7 +169,7 @@ final class JobCoordinator {
       vertx.cancelTimer(nodeWatch);
       return;
     }
-    Set<String> now = new HashSet<>(((VertxInternal) vertx).clusterManager().getNodes());
+    Set<String> now = new HashSet<>(NodeIdentity.liveNodeIds(vertx));
     List<String> gone = knownNodes.stream().filter(n -> !now.contains(n)).sorted().toList();
     knownNodes = now;
     if (gone.isEmpty() || running.isEmpty()) {

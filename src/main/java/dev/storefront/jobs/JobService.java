@@ -15,7 +15,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -241,7 +240,7 @@ public final class JobService extends VerticleBase {
 
   /** The worker verticles of the live nodes: the number of map tasks kept in flight. */
   private Future<Integer> workersInCluster() {
-    List<String> live = liveNodes();
+    List<String> live = NodeIdentity.liveNodeIds(vertx);
     return vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(AsyncMap::entries)
         .map(entries -> {
@@ -253,11 +252,6 @@ public final class JobService extends VerticleBase {
           }
           return Math.max(sum, workers);
         });
-  }
-
-  private List<String> liveNodes() {
-    VertxInternal internal = (VertxInternal) vertx;
-    return internal.isClustered() ? internal.clusterManager().getNodes() : List.of(nodeId);
   }
 
   private Future<List<JsonObject>> plan(JobSpec spec, int workersInCluster) {
@@ -323,7 +317,7 @@ public final class JobService extends VerticleBase {
       }
       JsonObject state = s.copy();
       String st = state.getString("state");
-      if (!TERMINAL.contains(st) && !liveNodes().contains(state.getString("coordinator"))) {
+      if (!TERMINAL.contains(st) && !NodeIdentity.liveNodeIds(vertx).contains(state.getString("coordinator"))) {
         state.put("state", "failed").put("error", "the node coordinating job " + id + " left the cluster");
       }
       long now = System.currentTimeMillis();

@@ -2,7 +2,6 @@ package dev.storefront.node;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -38,8 +37,7 @@ public final class Members {
 
   /** Cards of the live members, sorted by name, each with its uptime. */
   public static Future<JsonArray> list(Vertx vertx) {
-    VertxInternal internal = (VertxInternal) vertx;
-    List<String> ids = internal.isClustered() ? internal.clusterManager().getNodes() : List.of(NodeIdentity.clusterNodeId(vertx));
+    List<String> ids = NodeIdentity.liveNodeIds(vertx);
     return map(vertx).compose(m -> {
       List<Future<JsonObject>> cards = new ArrayList<>();
       for (String id : ids) {

@@ -3,6 +3,8 @@ package dev.storefront.node;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 
+import java.util.List;
+
 /**
  * Who this process is: a name given by the supervisor ({@code -Dstorefront.node.name}, else {@code node-<pid>}),
  * the pid, the host, and, once clustered, the cluster manager's node id.
@@ -32,6 +34,12 @@ public final class NodeIdentity {
   public static String clusterNodeId(Vertx vertx) {
     VertxInternal internal = (VertxInternal) vertx;
     return internal.isClustered() ? internal.clusterManager().getNodeId() : name();
+  }
+
+  /** The cluster manager's ids of the live members (this node's id alone when {@code vertx} is not clustered). */
+  public static List<String> liveNodeIds(Vertx vertx) {
+    VertxInternal internal = (VertxInternal) vertx;
+    return internal.isClustered() ? internal.clusterManager().getNodes() : List.of(clusterNodeId(vertx));
   }
 
   /** The value of the {@code X-Storefront-Node} header: name and pid. */
