@@ -8,9 +8,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,9 +67,11 @@ public final class ServeCommand implements Callable<Integer> {
     Path file = Files.createTempFile("storefront-node-", ".json");
     file.toFile().deleteOnExit();
     Files.writeString(file, effective.toJson().encodePrettily());
+    Path nodeJar = privateCopyOfJar();
+    String nodeClasspath = nodeJar != null ? nodeJar.toString() : System.getProperty("java.class.path");
 
     CountDownLatch giveUp = new CountDownLatch(1);
-    Supervisor supervisor = new Supervisor(effective, file, p, out,
+    Supervisor supervisor = new Supervisor(effective, file, nodeClasspath, p, out,
         () -> out.printf("Storefront ready in %.1f s: http://%s:%d (%d node process%s x %d event loop%s, transport %s, "
                 + "database %s, cluster '%s')%n",
             (System.nanoTime() - t0) / 1e9, effective.string("http.host"), effective.integer("http.port"),
@@ -79,6 +84,9 @@ public final class ServeCommand implements Callable<Integer> {
       db.close();
       try {
         Files.deleteIfExists(file);
+        if (nodeJar != null) {
+          Files.deleteIfExists(nodeJar);
+        }
       } catch (Exception ignored) {
         // best effort
       }
@@ -94,4 +102,21 @@ public final class ServeCommand implements Callable<Integer> {
     return 1;
   }
 
+
+  /**
+   * Nodes start from a copy of the jar taken when {@code serve} starts, so that a node restarted after a crash runs
+   * the same code as the others even when the jar was rebuilt or replaced meanwhile (loading classes from a jar
+   * rewritten under a running JVM fails). Null when not running from a single jar (tests, an IDE).
+   */
+  private static Path privateCopyOfJar() throws IOException {
+    String classpath = System.getProperty("java.class.path");
+    if (classpath == null || classpath.contains(File.pathSeparator) || !classpath.endsWith(".jar")
+        || !Files.isRegularFile(Path.of(classpath))) {
+      return null;
+    }
+    Path copy = Files.createTempFile("storefront-node-", ".jar");
+    copy.toFile().deleteOnExit();
+    Files.copy(Path.of(classpath), copy, StandardCopyOption.REPLACE_EXISTING);
+    return copy;
+  }
 }

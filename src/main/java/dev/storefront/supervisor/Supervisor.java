@@ -29,6 +29,7 @@ final class Supervisor {
 
   private final Settings settings;
   private final Path settingsFile;
+  private final String classpath;
   private final int processes;
   private final PrintStream out;
   private final Runnable onAllReady;
@@ -44,9 +45,11 @@ final class Supervisor {
   private volatile boolean stopping;
   private boolean announced;
 
-  Supervisor(Settings settings, Path settingsFile, int processes, PrintStream out, Runnable onAllReady, Runnable onGiveUp) {
+  Supervisor(Settings settings, Path settingsFile, String classpath, int processes, PrintStream out, Runnable onAllReady,
+             Runnable onGiveUp) {
     this.settings = settings;
     this.settingsFile = settingsFile;
+    this.classpath = classpath;
     this.processes = processes;
     this.out = out;
     this.onAllReady = onAllReady;
@@ -76,7 +79,7 @@ final class Supervisor {
     cmd.addAll(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")));
     cmd.addAll(Cluster.JVM_FLAGS);
     cmd.add("-D" + NodeIdentity.NAME_PROPERTY + "=" + name);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.storefront.Main",
+    cmd.addAll(List.of("-cp", classpath, "dev.storefront.Main",
         "node", "--cluster", "--supervised", "--config", settingsFile.toString()));
     startedAt[i] = System.currentTimeMillis();
     NodeProcess node = NodeProcess.start(name, cmd, Map.of(), out, this::ready);

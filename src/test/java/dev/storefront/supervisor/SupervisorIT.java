@@ -7,7 +7,10 @@ import dev.storefront.testing.StorefrontProcess;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +28,17 @@ class SupervisorIT {
     return a;
   }
 
+  @TempDir
+  Path dir;
+
   @Test
-  @DisplayName("--processes 1 runs one clustered node the same way: it serves products and /cluster lists itself")
+  @DisplayName("--processes 1 runs one clustered node the same way: it serves products and /cluster lists itself;"
+      + " a node restarted after its jar was overwritten still starts (nodes run serve's own copy of the jar)")
   void singleProcess() throws Exception {
     DatabaseUrl db = TestDatabase.withSampleData("sf_supervisor_it");
     int port = Http.freePort();
-    try (StorefrontProcess serve = StorefrontProcess.start(port,
+    Path jar = Files.copy(StorefrontProcess.jar(), dir.resolve("storefront.jar"));
+    try (StorefrontProcess serve = StorefrontProcess.start(jar, port,
         args(db, port, "single-" + port, 16200, "--processes", "1", "--event-loops", "2"))) {
       assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());
       assertTrue(serve.output().contains("1 node process x 2 event loops"), serve.output());
@@ -38,6 +46,14 @@ class SupervisorIT {
       JsonObject cluster = Http.json(serve.http().get("/cluster"));
       assertEquals(1, cluster.getInteger("size"));
       assertEquals(2, cluster.getJsonArray("members").getJsonObject(0).getInteger("eventLoops"));
+
+      Files.write(jar, new byte[0]); // a rebuild or an upgrade in place, as far as the running processes can tell
+      long node = serve.nodePids().get(0);
+      StorefrontProcess.kill9(node);
+      assertTrue(serve.awaitLine("is back", Duration.ofSeconds(90)), serve.output());
+      assertTrue(serve.nodePids().get(0) != node, "a new node process: " + serve.output());
+      assertTrue(Http.eventually(Duration.ofSeconds(30), () -> serve.http().get("/products/100").statusCode() == 200),
+          serve.output());
       serve.sigterm();
       assertTrue(serve.awaitExit(Duration.ofSeconds(20)));
       assertEquals(0, serve.process().exitValue());

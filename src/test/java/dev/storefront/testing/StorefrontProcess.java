@@ -52,8 +52,13 @@ public final class StorefrontProcess implements AutoCloseable {
 
   /** Starts {@code storefront <args>} with the given port; the caller adds cluster and database settings. */
   public static StorefrontProcess start(int port, List<String> args) throws IOException {
+    return start(jar(), port, args);
+  }
+
+  /** As {@link #start(int, List)}, from another copy of the fat jar. */
+  public static StorefrontProcess start(Path jar, int port, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar().toString()));
+        "-Xmx256m", "-jar", jar.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     return new StorefrontProcess(pb.start(), port);
