@@ -19,11 +19,14 @@ public final class MapTasks {
   }
 
   /**
-   * Counts the lines of one file partition. {@code cancelled} is checked between chunks, so a cancelled job's
-   * task stops early (it then throws {@link java.util.concurrent.CancellationException}).
+   * Counts the lines of one file partition in {@code counts}, which is cleared first (a worker reuses one table
+   * from task to task: a fresh one per task grew through several copies, megabytes each, and the node's
+   * collector had to clear them away). {@code cancelled} is checked between chunks, so a cancelled job's task
+   * stops early (it then throws {@link java.util.concurrent.CancellationException}).
    */
-  public static byte[] countFile(Path file, FilePartition part, int shards, BooleanSupplier cancelled) throws IOException {
-    WordCounts counts = new WordCounts(1 << 14);
+  public static byte[] countFile(Path file, FilePartition part, int shards, WordCounts counts, BooleanSupplier cancelled)
+      throws IOException {
+    counts.clear();
     NgramLineParser parser = new NgramLineParser(counts);
     if (part.gzip()) {
       try (InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16)) {

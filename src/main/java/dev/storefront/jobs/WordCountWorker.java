@@ -33,6 +33,8 @@ public final class WordCountWorker extends VerticleBase {
   public static final int CANCELLED = 410;
   public static final int FAILED = 500;
   private static final Logger LOG = LoggerFactory.getLogger(WordCountWorker.class);
+  /** A worker keeps its map table for the next task unless it grew past this many slots (about 20 MB). */
+  static final int MAX_KEPT_TABLE_SLOTS = 1 << 20;
 
   private Settings settings;
   private String faultKind = "";
@@ -40,6 +42,7 @@ public final class WordCountWorker extends VerticleBase {
   private LocalMap<String, Boolean> cancelled;
   private Pool pool;
   private MessageConsumer<JsonObject> consumer;
+  private WordCounts table;
 
   @Override
   public Future<?> start() {
@@ -83,7 +86,17 @@ public final class WordCountWorker extends VerticleBase {
     }
     try {
       FilePartition part = new FilePartition(partition, task.getLong("start"), task.getLong("end"), task.getBoolean("gzip"));
-      byte[] out = MapTasks.countFile(Path.of(task.getString("path")), part, shards, () -> cancelled.containsKey(job));
+      if (table == null) {
+        table = new WordCounts(1 << 14);
+      }
+      byte[] out;
+      try {
+        out = MapTasks.countFile(Path.of(task.getString("path")), part, shards, table, () -> cancelled.containsKey(job));
+      } finally {
+        if (table.capacity() > MAX_KEPT_TABLE_SLOTS) {
+          table = null;
+        }
+      }
       reply(message, out, vertx);
     } catch (CancellationException e) {
       message.fail(CANCELLED, "job " + job + " was cancelled");

@@ -124,6 +124,19 @@ public final class WordCounts {
     }
   }
 
+  /** Empties the table, keeping its capacity for reuse. */
+  public void clear() {
+    Arrays.fill(keyAt, 0);
+    arenaUsed = 0;
+    size = 0;
+    total = 0;
+  }
+
+  /** Slots in the table (a power of two, at least 1.67 times {@link #size}). */
+  public int capacity() {
+    return keyAt.length;
+  }
+
   /** The count of a word, 0 when absent. */
   public long get(byte[] word) {
     int hash = hash(word, 0, word.length);

@@ -40,4 +40,27 @@ class WordCountsTest {
     });
     assertEquals(reference, visited);
   }
+
+  @Test
+  @DisplayName("a cleared table keeps its capacity and counts afresh, nothing of its earlier words left")
+  void clearForReuse() {
+    WordCounts counts = new WordCounts(1);
+    for (int i = 0; i < 5_000; i++) {
+      counts.add("before" + i, i + 1);
+    }
+    int capacity = counts.capacity();
+    counts.clear();
+    assertEquals(capacity, counts.capacity());
+    assertEquals(0, counts.size());
+    assertEquals(0, counts.total());
+    assertEquals(0, counts.get("before7"));
+    counts.add("after", 3);
+    counts.add("before7", 2);
+    assertEquals(2, counts.size());
+    assertEquals(5, counts.total());
+    assertEquals(2, counts.get("before7"));
+    Map<String, Long> visited = new HashMap<>();
+    counts.forEach((bytes, off, len, hash, c) -> visited.put(new String(bytes, off, len, StandardCharsets.UTF_8), c));
+    assertEquals(Map.of("after", 3L, "before7", 2L), visited);
+  }
 }
