@@ -5,6 +5,11 @@ public final class JobAddresses {
 
   /** Map tasks (request/reply): every worker verticle of every node consumes it. */
   public static final String MAP = "storefront.jobs.map";
+  /**
+   * Reduce steps (request/reply, {@link ReduceStep} bodies): consumed only within a process, by its worker verticles
+   * (local consumers), so a node's merges share its workers' threads.
+   */
+  public static final String REDUCE = "storefront.jobs.reduce";
   /** Cancellations (publish, body = job id): every node marks the job so its workers drop its tasks. */
   public static final String CANCEL = "storefront.jobs.cancel";
   /** Result queries to the node that coordinated a job: prefix + cluster node id. */

@@ -4,7 +4,6 @@ import dev.storefront.node.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -24,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -32,9 +32,11 @@ import java.util.stream.Collectors;
  * {@code jobs.maxAttempts} attempts, and re-sends every task in flight as soon as a node leaves the cluster
  * (which of them the dead node held is unknown, and waiting for their timeouts would stall the job), keeps the
  * first result of each partition (a retried or re-sent partition is never counted twice), counts progress once
- * per partition in a clustered counter, and reduces while it maps: each accepted map output is merged shard by shard into the job's reduce tables on a
- * worker pool, one merge at a time per shard and the shards in parallel, so only the last merges remain when the
- * last partition is done (that tail is the job's reduce time).
+ * per partition in a clustered counter, and reduces while it maps: each accepted map output is merged shard by
+ * shard into the job's reduce tables by this node's own worker verticles ({@link JobAddresses#REDUCE}), one merge
+ * at a time per shard and the shards in parallel, so only the last merges remain when the last partition is done
+ * (that tail is the job's reduce time). Merges share the workers' threads with map tasks: a node with K workers
+ * runs at most K threads of job work, and {@code jobs.workersPerNode} bounds what jobs take from the node.
  */
 final class JobCoordinator {
 
@@ -49,7 +51,6 @@ final class JobCoordinator {
   private final int maxAttempts;
   private final long timeoutMs;
   private final Counter progress;
-  private final WorkerExecutor reducePool;
   private final Runnable onPartitionDone;
   private final long startNanos;
 
@@ -77,7 +78,7 @@ final class JobCoordinator {
   private boolean finished;
 
   JobCoordinator(Vertx vertx, long id, List<JsonObject> tasks, int shards, int window, int maxAttempts, long timeoutMs,
-                 Counter progress, WorkerExecutor reducePool, Runnable onPartitionDone, long startNanos) {
+                 Counter progress, Runnable onPartitionDone, long startNanos) {
     this.vertx = vertx;
     this.id = id;
     this.tasks = tasks;
@@ -86,7 +87,6 @@ final class JobCoordinator {
     this.maxAttempts = maxAttempts;
     this.timeoutMs = timeoutMs;
     this.progress = progress;
-    this.reducePool = reducePool;
     this.onPartitionDone = onPartitionDone;
     this.startNanos = startNanos;
     this.accepted = new boolean[tasks.size()];
@@ -256,15 +256,12 @@ final class JobCoordinator {
     merging[s] = true;
     List<byte[]> batch = new ArrayList<>(queued.get(s));
     queued.get(s).clear();
-    WordCounts table = tables[s];
-    reducePool.executeBlocking(() -> {
-      long t0 = System.nanoTime();
-      MapOutput.mergeShardInto(table, batch, s);
-      return System.nanoTime() - t0;
-    }, false).onComplete(ar -> {
+    // a local merge cannot be lost, only queued behind map tasks: no timeout worth having
+    DeliveryOptions local = new DeliveryOptions().setSendTimeout(TimeUnit.DAYS.toMillis(1));
+    vertx.eventBus().<Long>request(JobAddresses.REDUCE, new ReduceStep(tables[s], batch, s), local).onComplete(ar -> {
       merging[s] = false;
       if (ar.succeeded()) {
-        mergeNanos += ar.result();
+        mergeNanos += ar.result().body();
       }
       if (ar.failed()) {
         if (!finished) {

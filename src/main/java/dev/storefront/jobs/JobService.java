@@ -50,7 +50,8 @@ public final class JobService extends VerticleBase {
   private Context context;
   private String nodeId;
   private int workers;
-  private WorkerExecutor reducePool;
+  /** Answers result queries (a top-N scans every word) off the event loop. */
+  private WorkerExecutor queryPool;
   private io.vertx.sqlclient.Pool pool;
   private final Map<Long, JobCoordinator> running = new ConcurrentHashMap<>();
   private final Map<Long, WordCountResult> results = new LinkedHashMap<>(16, 0.75f, true) {
@@ -79,7 +80,8 @@ public final class JobService extends VerticleBase {
     int configured = settings.integer("jobs.workersPerNode");
     workers = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     int cores = Runtime.getRuntime().availableProcessors();
-    reducePool = vertx.createSharedWorkerExecutor("storefront-jobs-reduce-" + nodeId, cores);
+    queryPool = vertx.createSharedWorkerExecutor("storefront-jobs-queries-" + nodeId, cores);
+    ReduceStep.registerCodec(vertx.eventBus());
     consumers.add(vertx.eventBus().<Long>consumer(JobAddresses.CANCEL, m -> onCancel(m.body())));
     consumers.add(vertx.eventBus().<JsonObject>consumer(JobAddresses.RESULTS_PREFIX + nodeId, this::answerResult));
     List<Future<?>> ready = new ArrayList<>();
@@ -97,7 +99,8 @@ public final class JobService extends VerticleBase {
   @Override
   public Future<?> stop() {
     INSTANCES.remove(vertx, this);
-    reducePool.close();
+    queryPool.close();
+    ReduceStep.unregisterCodec(vertx.eventBus());
     if (pool != null) {
       pool.close();
     }
@@ -170,7 +173,7 @@ public final class JobService extends VerticleBase {
             List<JsonObject> tasks = p.getValue();
             int shards = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
             JobCoordinator job = new JobCoordinator(vertx, id, tasks, shards, p.getKey(),
-                settings.integer("jobs.maxAttempts"), settings.integer("jobs.taskTimeoutMs"), counter, reducePool,
+                settings.integer("jobs.maxAttempts"), settings.integer("jobs.taskTimeoutMs"), counter,
                 () -> publishProgress(id), start);
             running.put(id, job);
             if (isCancelled(id)) {
@@ -213,7 +216,7 @@ public final class JobService extends VerticleBase {
       LOG.info("job {} ended: {}", id, failure == null ? "?" : failure.getMessage());
     }
     Future<JsonObject> summary = result == null ? Future.succeededFuture(null)
-        : reducePool.executeBlocking(() -> result.answer(List.of(), STATE_TOP), false);
+        : queryPool.executeBlocking(() -> result.answer(List.of(), STATE_TOP), false);
     return summary.compose(answer -> updateState(id, s -> {
       s.put("finishedAt", System.currentTimeMillis()).put("tasksByNode", workersUsed).put("failedAttempts", failedAttempts);
       if (answer != null) {
@@ -391,7 +394,7 @@ public final class JobService extends VerticleBase {
     m.body().getJsonArray("words").forEach(w -> words.add((String) w));
     int top = m.body().getInteger("top");
     // top-N scans every entry: off the event loop
-    reducePool.executeBlocking(() -> r.answer(words, top), false)
+    queryPool.executeBlocking(() -> r.answer(words, top), false)
         .onSuccess(m::reply)
         .onFailure(e -> m.fail(500, e.toString()));
   }

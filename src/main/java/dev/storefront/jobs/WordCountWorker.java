@@ -25,7 +25,8 @@ import java.util.concurrent.CancellationException;
  * A worker verticle ({@code ThreadingModel.WORKER}) running map tasks from {@link JobAddresses#MAP}: a task is a
  * descriptor (a file byte range, or a feedback key range the worker reads from PostgreSQL itself); the reply is
  * the {@link MapOutput} as a {@link Buffer}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs
- * are dropped. Fault injection ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and
+ * are dropped. The worker also runs the reduce steps of jobs its own node coordinates ({@link JobAddresses#REDUCE}),
+ * between its map tasks. Fault injection ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and
  * {@code stall:<p>} never answers the first attempt at partition {@code p}.
  */
 public final class WordCountWorker extends VerticleBase {
@@ -42,6 +43,7 @@ public final class WordCountWorker extends VerticleBase {
   private LocalMap<String, Boolean> cancelled;
   private Pool pool;
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<ReduceStep> reduceConsumer;
   private WordCounts table;
 
   @Override
@@ -55,7 +57,8 @@ public final class WordCountWorker extends VerticleBase {
     }
     cancelled = vertx.sharedData().getLocalMap(JobAddresses.CANCELLED_LOCAL_MAP);
     consumer = vertx.eventBus().consumer(JobAddresses.MAP, this::handle);
-    return consumer.completion();
+    reduceConsumer = vertx.eventBus().localConsumer(JobAddresses.REDUCE, this::reduce);
+    return Future.all(consumer.completion(), reduceConsumer.completion());
   }
 
   private void handle(Message<JsonObject> message) {
@@ -106,6 +109,15 @@ public final class WordCountWorker extends VerticleBase {
     }
   }
 
+  private void reduce(Message<ReduceStep> message) {
+    try {
+      message.reply(message.body().run());
+    } catch (RuntimeException e) {
+      LOG.warn("reduce step failed: {}", e.toString());
+      message.fail(FAILED, "reduce: " + e);
+    }
+  }
+
   private Future<byte[]> feedback(JsonObject task, int shards) {
     if (pool == null) {
       pool = JobsDb.pool(vertx, settings);
@@ -127,7 +139,9 @@ public final class WordCountWorker extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> unregistered = Future.all(
+        consumer == null ? Future.succeededFuture() : consumer.unregister(),
+        reduceConsumer == null ? Future.succeededFuture() : reduceConsumer.unregister()).mapEmpty();
     return pool == null ? unregistered : unregistered.eventually(() -> pool.close());
   }
 }
