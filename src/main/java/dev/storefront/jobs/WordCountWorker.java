@@ -112,7 +112,7 @@ public final class WordCountWorker extends VerticleBase {
   private void reduce(Message<ReduceStep> message) {
     try {
       message.reply(message.body().run());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) { // answered either way: the coordinator waits without a timeout
       LOG.warn("reduce step failed: {}", e.toString());
       message.fail(FAILED, "reduce: " + e);
     }
