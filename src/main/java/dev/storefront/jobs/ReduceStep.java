@@ -44,12 +44,12 @@ final class ReduceStep {
 
     @Override
     public void encodeToWire(Buffer buffer, ReduceStep step) {
-      throw new UnsupportedOperationException("reduce steps stay in the coordinator's process");
+      throw new IllegalStateException("reduce steps stay in the coordinator's process");
     }
 
     @Override
     public ReduceStep decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException("reduce steps stay in the coordinator's process");
+      throw new IllegalStateException("reduce steps stay in the coordinator's process");
     }
 
     @Override
