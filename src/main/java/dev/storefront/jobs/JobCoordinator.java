@@ -42,6 +42,8 @@ final class JobCoordinator {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobCoordinator.class);
   static final long NODE_WATCH_MS = 500;
+  /** A local merge cannot be lost, only queued behind map tasks: no timeout worth having. Never modified. */
+  private static final DeliveryOptions LOCAL_MERGE = new DeliveryOptions().setSendTimeout(TimeUnit.DAYS.toMillis(1));
 
   private final Vertx vertx;
   private final long id;
@@ -256,9 +258,7 @@ final class JobCoordinator {
     merging[s] = true;
     List<byte[]> batch = new ArrayList<>(queued.get(s));
     queued.get(s).clear();
-    // a local merge cannot be lost, only queued behind map tasks: no timeout worth having
-    DeliveryOptions local = new DeliveryOptions().setSendTimeout(TimeUnit.DAYS.toMillis(1));
-    vertx.eventBus().<Long>request(JobAddresses.REDUCE, new ReduceStep(tables[s], batch, s), local).onComplete(ar -> {
+    vertx.eventBus().<Long>request(JobAddresses.REDUCE, new ReduceStep(tables[s], batch, s), LOCAL_MERGE).onComplete(ar -> {
       merging[s] = false;
       if (ar.succeeded()) {
         mergeNanos += ar.result().body();
