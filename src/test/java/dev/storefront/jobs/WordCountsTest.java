@@ -63,4 +63,26 @@ class WordCountsTest {
     counts.forEach((bytes, off, len, hash, c) -> visited.put(new String(bytes, off, len, StandardCharsets.UTF_8), c));
     assertEquals(Map.of("after", 3L, "before7", 2L), visited);
   }
+
+  @Test
+  @DisplayName("forEach visits words in the order they first arrived, through table growth and after a clear")
+  void insertionOrder() {
+    WordCounts counts = new WordCounts(1);
+    for (int round = 0; round < 2; round++) {
+      java.util.List<String> expected = new java.util.ArrayList<>();
+      for (int i = 0; i < 3_000; i++) {
+        String word = "r" + round + "w" + (i * 7919 % 3_000);
+        counts.add(word, 1);
+        counts.add(word, 1);
+        expected.add(word);
+      }
+      java.util.List<String> visited = new java.util.ArrayList<>();
+      counts.forEach((bytes, off, len, hash, c) -> {
+        assertEquals(2, c);
+        visited.add(new String(bytes, off, len, StandardCharsets.UTF_8));
+      });
+      assertEquals(expected, visited);
+      counts.clear();
+    }
+  }
 }
