@@ -3,13 +3,15 @@ package dev.storefront.jobs;
 /** Event-bus addresses and shared-data names of the word-count jobs, in one place. */
 public final class JobAddresses {
 
-  /** Map tasks (request/reply): every worker verticle of every node consumes it. */
+  /** Map tasks (request/reply): every node's {@link WorkQueue} consumes it, once per worker verticle it has. */
   public static final String MAP = "storefront.jobs.map";
   /**
-   * Reduce steps (request/reply, {@link ReduceStep} bodies): consumed only within a process, by its worker verticles
-   * (local consumers), so a node's merges share its workers' threads.
+   * Reduce steps (request/reply, {@link ReduceStep} bodies): consumed only within a process, by its
+   * {@link WorkQueue}, so a node's merges share its workers' threads with map tasks.
    */
   public static final String REDUCE = "storefront.jobs.reduce";
+  /** A free worker asks its node's {@link WorkQueue} for work (local request; the reply is the queued message). */
+  static final String TAKE = "storefront.jobs.take";
   /** Cancellations (publish, body = job id): every node marks the job so its workers drop its tasks. */
   public static final String CANCEL = "storefront.jobs.cancel";
   /** Result queries to the node that coordinated a job: prefix + cluster node id. */

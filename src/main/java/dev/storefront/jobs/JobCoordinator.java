@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * (which of them the dead node held is unknown, and waiting for their timeouts would stall the job), keeps the
  * first result of each partition (a retried or re-sent partition is never counted twice), counts progress once
  * per partition in a clustered counter, and reduces while it maps: each accepted map output is merged shard by
- * shard into the job's reduce tables by this node's own worker verticles ({@link JobAddresses#REDUCE}), one merge
+ * shard into the job's reduce tables by this node's own worker verticles (through its {@link WorkQueue}), one merge
  * at a time per shard and the shards in parallel, so only the last merges remain when the last partition is done
  * (that tail is the job's reduce time). Merges share the workers' threads with map tasks: a node with K workers
  * runs at most K threads of job work, and {@code jobs.workersPerNode} bounds what jobs take from the node.
@@ -43,7 +43,7 @@ final class JobCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(JobCoordinator.class);
   static final long NODE_WATCH_MS = 500;
   /** A local merge cannot be lost, only queued behind map tasks: no timeout worth having. Never modified. */
-  private static final DeliveryOptions LOCAL_MERGE = new DeliveryOptions().setSendTimeout(TimeUnit.DAYS.toMillis(1));
+  private static final DeliveryOptions LOCAL_MERGE = LocalCodec.options().setSendTimeout(TimeUnit.DAYS.toMillis(1));
 
   private final Vertx vertx;
   private final long id;

@@ -33,7 +33,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A node's word-count job service (one per Vert.x instance): deploys the node's {@link WordCountWorker}s, accepts
+ * A node's word-count job service (one per Vert.x instance): deploys the node's {@link WorkQueue} and
+ * {@link WordCountWorker}s, accepts
  * jobs and coordinates them (a clustered lock per job), keeps job state in a clustered map and progress in a
  * clustered counter so any node answers about any job, keeps the full results of the jobs it coordinated (the
  * last {@value #KEPT_RESULTS}) and answers result queries for them over the event bus.
@@ -81,13 +82,13 @@ public final class JobService extends VerticleBase {
     workers = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     int cores = Runtime.getRuntime().availableProcessors();
     queryPool = vertx.createSharedWorkerExecutor("storefront-jobs-queries-" + nodeId, cores);
-    ReduceStep.registerCodec(vertx.eventBus());
+    LocalCodec.register(vertx.eventBus());
     consumers.add(vertx.eventBus().<Long>consumer(JobAddresses.CANCEL, m -> onCancel(m.body())));
     consumers.add(vertx.eventBus().<JsonObject>consumer(JobAddresses.RESULTS_PREFIX + nodeId, this::answerResult));
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
-    ready.add(vertx.deployVerticle(WordCountWorker::new, new DeploymentOptions()
-        .setThreadingModel(ThreadingModel.WORKER).setInstances(workers).setConfig(settings.toJson())));
+    ready.add(vertx.deployVerticle(new WorkQueue(workers)).compose(queue -> vertx.deployVerticle(WordCountWorker::new,
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(workers).setConfig(settings.toJson()))));
     ready.add(vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.put(nodeId, workers)));
     return Future.all(ready).onSuccess(v -> {
@@ -100,7 +101,7 @@ public final class JobService extends VerticleBase {
   public Future<?> stop() {
     INSTANCES.remove(vertx, this);
     queryPool.close();
-    ReduceStep.unregisterCodec(vertx.eventBus());
+    LocalCodec.unregister(vertx.eventBus());
     if (pool != null) {
       pool.close();
     }

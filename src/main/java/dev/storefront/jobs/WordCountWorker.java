@@ -7,7 +7,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.sqlclient.Pool;
@@ -20,13 +19,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A worker verticle ({@code ThreadingModel.WORKER}) running map tasks from {@link JobAddresses#MAP}: a task is a
- * descriptor (a file byte range, or a feedback key range the worker reads from PostgreSQL itself); the reply is
- * the {@link MapOutput} as a {@link Buffer}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs
- * are dropped. The worker also runs the reduce steps of jobs its own node coordinates ({@link JobAddresses#REDUCE}),
- * between its map tasks. Fault injection ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and
+ * A worker verticle ({@code ThreadingModel.WORKER}) that takes its node's job work from the {@link WorkQueue}, one
+ * item at a time, whenever it is free. A map task ({@link JobAddresses#MAP}) is a descriptor (a file byte range,
+ * or a feedback key range the worker reads from PostgreSQL itself); the reply is the {@link MapOutput} as a
+ * {@link Buffer}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs are dropped.
+ * A reduce step ({@link JobAddresses#REDUCE}) merges map outputs of a job this node coordinates. Fault injection ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and
  * {@code stall:<p>} never answers the first attempt at partition {@code p}.
  */
 public final class WordCountWorker extends VerticleBase {
@@ -36,15 +36,17 @@ public final class WordCountWorker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WordCountWorker.class);
   /** A worker keeps its map table for the next task unless it grew past this many slots (about 20 MB). */
   static final int MAX_KEPT_TABLE_SLOTS = 1 << 20;
+  /** Waiting for work has no deadline: the queue answers when there is some. */
+  private static final DeliveryOptions TAKE = new DeliveryOptions().setSendTimeout(TimeUnit.DAYS.toMillis(1));
+  private static final long RETAKE_MS = 100;
 
   private Settings settings;
   private String faultKind = "";
   private int faultPartition = -1;
   private LocalMap<String, Boolean> cancelled;
   private Pool pool;
-  private MessageConsumer<JsonObject> consumer;
-  private MessageConsumer<ReduceStep> reduceConsumer;
   private WordCounts table;
+  private boolean stopped;
 
   @Override
   public Future<?> start() {
@@ -56,36 +58,59 @@ public final class WordCountWorker extends VerticleBase {
       faultPartition = Integer.parseInt(parts[1].trim());
     }
     cancelled = vertx.sharedData().getLocalMap(JobAddresses.CANCELLED_LOCAL_MAP);
-    consumer = vertx.eventBus().consumer(JobAddresses.MAP, this::handle);
-    reduceConsumer = vertx.eventBus().localConsumer(JobAddresses.REDUCE, this::reduce);
-    return Future.all(consumer.completion(), reduceConsumer.completion());
+    takeNext();
+    return Future.succeededFuture();
   }
 
-  private void handle(Message<JsonObject> message) {
+  /** Asks the node's queue for work, runs it, and asks again: the worker is never offered work while busy. */
+  private void takeNext() {
+    if (stopped) {
+      return;
+    }
+    vertx.eventBus().<Message<?>>request(JobAddresses.TAKE, null, TAKE).onComplete(ar -> {
+      if (ar.succeeded()) {
+        run(ar.result().body()).onComplete(v -> takeNext());
+      } else if (!stopped) {
+        LOG.warn("no work queue to take from ({}); asking again shortly", ar.cause().getMessage());
+        vertx.setTimer(RETAKE_MS, t -> takeNext());
+      }
+    });
+  }
+
+  /** Runs one queued item; the future completes when it is done (a feedback task waits for its rows). */
+  @SuppressWarnings("unchecked")
+  private Future<Void> run(Message<?> item) {
+    if (item.body() instanceof ReduceStep) {
+      reduce((Message<ReduceStep>) item);
+      return Future.succeededFuture();
+    }
+    return handle((Message<JsonObject>) item);
+  }
+
+  private Future<Void> handle(Message<JsonObject> message) {
     JsonObject task = message.body();
     String job = String.valueOf(task.getLong("job"));
     int partition = task.getInteger("partition");
     if (cancelled.containsKey(job)) {
       message.fail(CANCELLED, "job " + job + " was cancelled");
-      return;
+      return Future.succeededFuture();
     }
     if (partition == faultPartition && task.getInteger("attempt") == 1) {
       LOG.warn("fault injection: {} partition {} of job {}", faultKind, partition, job);
       if (faultKind.equals("fail")) {
         message.fail(FAILED, "injected failure at partition " + partition);
       }
-      return; // stall: never answer
+      return Future.succeededFuture(); // stall: never answer
     }
     int shards = task.getInteger("shards");
     if ("feedback".equals(task.getString("type"))) {
-      feedback(task, shards).onComplete(ar -> {
+      return feedback(task, shards).onComplete(ar -> {
         if (ar.succeeded()) {
           reply(message, ar.result(), vertx);
         } else {
           message.fail(FAILED, "partition " + partition + ": " + ar.cause());
         }
-      });
-      return;
+      }).<Void>mapEmpty().otherwiseEmpty();
     }
     try {
       FilePartition part = new FilePartition(partition, task.getLong("start"), task.getLong("end"), task.getBoolean("gzip"));
@@ -107,6 +132,7 @@ public final class WordCountWorker extends VerticleBase {
       LOG.warn("map task failed: partition {} of job {}: {}", partition, job, e.toString());
       message.fail(FAILED, "partition " + partition + ": " + e);
     }
+    return Future.succeededFuture();
   }
 
   private void reduce(Message<ReduceStep> message) {
@@ -139,9 +165,7 @@ public final class WordCountWorker extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = Future.all(
-        consumer == null ? Future.succeededFuture() : consumer.unregister(),
-        reduceConsumer == null ? Future.succeededFuture() : reduceConsumer.unregister()).mapEmpty();
-    return pool == null ? unregistered : unregistered.eventually(() -> pool.close());
+    stopped = true;
+    return pool == null ? Future.succeededFuture() : pool.close();
   }
 }

@@ -1,0 +1,100 @@
+package dev.storefront.jobs;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The node's work queue on a real event bus. The test plays the workers: it takes work over
+ * {@link JobAddresses#TAKE} the way a {@link WordCountWorker} does, so it can hold a "busy" worker still.
+ */
+class WorkQueueTest {
+
+  private static final DeliveryOptions NO_TIMEOUT = new DeliveryOptions().setSendTimeout(TimeUnit.MINUTES.toMillis(1));
+  private Vertx vertx;
+  private String deployment;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    LocalCodec.register(vertx.eventBus());
+    deployment = get(vertx.deployVerticle(new WorkQueue(2), new DeploymentOptions()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    get(vertx.close());
+  }
+
+  private Future<Message<Object>> take() {
+    return vertx.eventBus().<Message<Object>>request(JobAddresses.TAKE, null, NO_TIMEOUT).map(Message::body);
+  }
+
+  private Future<Message<Object>> send(String address, String body) {
+    return vertx.eventBus().request(address, body, NO_TIMEOUT);
+  }
+
+  @Test
+  @DisplayName("work goes to whichever worker asks first, oldest first; a free worker is never left waiting behind a busy one")
+  void freeWorkersTakeTheOldestWork() throws Exception {
+    Future<Message<Object>> busy = send(JobAddresses.MAP, "task-1");
+    Message<Object> first = get(take());
+    assertEquals("task-1", first.body());
+    // the first worker is now busy: more work arrives, and only the second worker asks for it
+    Future<Message<Object>> second = send(JobAddresses.MAP, "task-2");
+    Future<Message<Object>> merge = send(JobAddresses.REDUCE, "merge-1");
+    Message<Object> taken = get(take());
+    assertEquals("task-2", taken.body());
+    taken.reply("done-2");
+    assertEquals("done-2", get(second).body());
+    assertEquals("merge-1", get(take()).body(), "the merge waited for a free worker, not for the busy one");
+    assertFalse(merge.isComplete());
+    first.reply("done-1");
+    assertEquals("done-1", get(busy).body());
+  }
+
+  @Test
+  @DisplayName("a worker that asks while nothing is queued gets the next work as soon as it arrives")
+  void waitingWorkerGetsTheNextWork() throws Exception {
+    Future<Message<Object>> waiting = take();
+    Future<Message<Object>> task = send(JobAddresses.MAP, "task-1");
+    Message<Object> got = get(waiting);
+    assertEquals("task-1", got.body());
+    got.reply("done");
+    assertEquals("done", get(task).body());
+  }
+
+  @Test
+  @DisplayName("a stopping queue fails the work it still holds, so its senders can retry elsewhere at once")
+  void stoppingFailsQueuedWork() throws Exception {
+    Future<Message<Object>> taken = send(JobAddresses.REDUCE, "merge-1");
+    Future<Message<Object>> queued = send(JobAddresses.REDUCE, "merge-2");
+    // the queue's event loop handles deliveries in the order they were sent: once a worker got merge-1,
+    // merge-2 is in the queue
+    assertEquals("merge-1", get(take()).body());
+    get(vertx.undeploy(deployment));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> get(queued));
+    ReplyException reply = assertInstanceOf(ReplyException.class, e.getCause());
+    assertEquals(WordCountWorker.FAILED, reply.failureCode());
+    assertFalse(taken.isComplete(), "work a worker holds is the worker's to answer");
+  }
+
+  private static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
