@@ -34,10 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A node's word-count job service (one per Vert.x instance): deploys the node's {@link WorkQueue} and
- * {@link WordCountWorker}s, accepts
- * jobs and coordinates them (a clustered lock per job), keeps job state in a clustered map and progress in a
- * clustered counter so any node answers about any job, keeps the full results of the jobs it coordinated (the
- * last {@value #KEPT_RESULTS}) and answers result queries for them over the event bus.
+ * {@link WordCountWorker}s, accepts jobs and coordinates them (a clustered lock per job), keeps job state in a
+ * clustered map and progress in a clustered counter so any node answers about any job, keeps the full results of
+ * the jobs it coordinated (the last {@value #KEPT_RESULTS}) and answers result queries for them over the event bus.
  */
 public final class JobService extends VerticleBase {
 

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * item at a time, whenever it is free. A map task ({@link JobAddresses#MAP}) is a descriptor (a file byte range,
  * or a feedback key range the worker reads from PostgreSQL itself); the reply is the {@link MapOutput} as a
  * {@link Buffer}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs are dropped.
- * A reduce step ({@link JobAddresses#REDUCE}) merges map outputs of a job this node coordinates. Fault injection ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and
- * {@code stall:<p>} never answers the first attempt at partition {@code p}.
+ * A reduce step ({@link JobAddresses#REDUCE}) merges map outputs of a job this node coordinates. Fault injection
+ * ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and {@code stall:<p>} never answers the first
+ * attempt at partition {@code p}.
  */
 public final class WordCountWorker extends VerticleBase {
 
@@ -77,14 +78,23 @@ public final class WordCountWorker extends VerticleBase {
     });
   }
 
-  /** Runs one queued item; the future completes when it is done (a feedback task waits for its rows). */
+  /**
+   * Runs one queued item; the future completes when it is done (a feedback task waits for its rows). An item that
+   * is not a well-formed task is answered with a failure: the worker itself always goes on to the next one.
+   */
   @SuppressWarnings("unchecked")
   private Future<Void> run(Message<?> item) {
-    if (item.body() instanceof ReduceStep) {
-      reduce((Message<ReduceStep>) item);
+    try {
+      if (item.body() instanceof ReduceStep) {
+        reduce((Message<ReduceStep>) item);
+        return Future.succeededFuture();
+      }
+      return handle((Message<JsonObject>) item);
+    } catch (RuntimeException e) {
+      LOG.warn("ill-formed job work refused: {}", e.toString());
+      item.fail(FAILED, "ill-formed task: " + e);
       return Future.succeededFuture();
     }
-    return handle((Message<JsonObject>) item);
   }
 
   private Future<Void> handle(Message<JsonObject> message) {

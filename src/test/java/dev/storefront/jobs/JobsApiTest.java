@@ -204,4 +204,19 @@ class JobsApiTest {
     assertInstanceOf(ReplyException.class, refused.getCause());
     assertEquals(WordCountWorker.CANCELLED, ((ReplyException) refused.getCause()).failureCode());
   }
+
+  @Test
+  @DisplayName("an ill-formed task sent to the workers is refused, and the workers go on taking work")
+  void illFormedTask() throws Exception {
+    for (int i = 0; i < 3; i++) { // more than the two workers: each one refuses one and takes the next
+      ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+          () -> vertx.eventBus().request(JobAddresses.MAP, new JsonObject().put("job", "x"))
+              .toCompletionStage().toCompletableFuture().get());
+      assertInstanceOf(ReplyException.class, refused.getCause());
+      assertEquals(WordCountWorker.FAILED, ((ReplyException) refused.getCause()).failureCode());
+    }
+    long id = submit("ngrams.tsv", 50_000);
+    JsonObject state = awaitState(id, "succeeded");
+    assertEquals(reference.total(), state.getLong("totalCount"), state.encode());
+  }
 }
