@@ -86,7 +86,8 @@ public final class JobService extends VerticleBase {
     consumers.add(vertx.eventBus().<JsonObject>consumer(JobAddresses.RESULTS_PREFIX + nodeId, this::answerResult));
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
-    ready.add(vertx.deployVerticle(new WorkQueue(workers)).compose(queue -> vertx.deployVerticle(WordCountWorker::new,
+    WorkQueue queue = new WorkQueue(workers);
+    ready.add(vertx.deployVerticle(queue).compose(v -> vertx.deployVerticle(() -> new WordCountWorker(queue),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(workers).setConfig(settings.toJson()))));
     ready.add(vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.put(nodeId, workers)));

@@ -46,8 +46,13 @@ public final class WordCountWorker extends VerticleBase {
   private int faultPartition = -1;
   private LocalMap<String, Boolean> cancelled;
   private Pool pool;
+  private final WorkQueue queue;
   private WordCounts table;
-  private boolean stopped;
+  private volatile boolean stopped;
+
+  WordCountWorker(WorkQueue queue) {
+    this.queue = queue;
+  }
 
   @Override
   public Future<?> start() {
@@ -59,21 +64,37 @@ public final class WordCountWorker extends VerticleBase {
       faultPartition = Integer.parseInt(parts[1].trim());
     }
     cancelled = vertx.sharedData().getLocalMap(JobAddresses.CANCELLED_LOCAL_MAP);
-    takeNext();
+    vertx.runOnContext(v -> next());
     return Future.succeededFuture();
   }
 
-  /** Asks the node's queue for work, runs it, and asks again: the worker is never offered work while busy. */
-  private void takeNext() {
+  /**
+   * Runs queued work on this thread for as long as there is some (a loop, not recursion: a job may have
+   * thousands of items), then waits for the queue to hand over the next item. The worker is never given work
+   * while it is busy.
+   */
+  private void next() {
+    while (!stopped) {
+      Message<?> item = queue.poll();
+      if (item == null) {
+        break;
+      }
+      Future<Void> done = run(item);
+      if (!done.isComplete()) { // a feedback task waiting for its rows: go on when it is done
+        done.onComplete(v -> next());
+        return;
+      }
+    }
     if (stopped) {
       return;
     }
     vertx.eventBus().<Message<?>>request(JobAddresses.TAKE, null, TAKE).onComplete(ar -> {
       if (ar.succeeded()) {
-        run(ar.result().body()).onComplete(v -> takeNext());
+        Future<Void> done = run(ar.result().body());
+        done.onComplete(v -> next());
       } else if (!stopped) {
         LOG.warn("no work queue to take from ({}); asking again shortly", ar.cause().getMessage());
-        vertx.setTimer(RETAKE_MS, t -> takeNext());
+        vertx.setTimer(RETAKE_MS, t -> next());
       }
     });
   }

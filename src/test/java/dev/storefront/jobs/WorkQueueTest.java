@@ -28,12 +28,14 @@ class WorkQueueTest {
   private static final DeliveryOptions NO_TIMEOUT = new DeliveryOptions().setSendTimeout(TimeUnit.MINUTES.toMillis(1));
   private Vertx vertx;
   private String deployment;
+  private WorkQueue queue;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
     LocalCodec.register(vertx.eventBus());
-    deployment = get(vertx.deployVerticle(new WorkQueue(2), new DeploymentOptions()));
+    queue = new WorkQueue(2);
+    deployment = get(vertx.deployVerticle(queue, new DeploymentOptions()));
   }
 
   @AfterEach
@@ -77,6 +79,25 @@ class WorkQueueTest {
     assertEquals("task-1", got.body());
     got.reply("done");
     assertEquals("done", get(task).body());
+  }
+
+  @Test
+  @DisplayName("a busy worker polls queued work oldest first on its own thread; with none left, it waits over the event bus")
+  void pollThenWait() throws Exception {
+    Future<Message<Object>> one = send(JobAddresses.REDUCE, "merge-1");
+    Future<Message<Object>> two = send(JobAddresses.REDUCE, "merge-2");
+    Future<Message<Object>> probe = send(JobAddresses.REDUCE, "merge-3");
+    assertEquals("merge-1", get(take()).body()); // delivered in order: merge-2 and merge-3 are queued now
+    assertEquals("merge-2", queue.poll().body());
+    assertEquals("merge-3", queue.poll().body());
+    assertEquals(null, queue.poll());
+    Future<Message<Object>> waiting = take();
+    Future<Message<Object>> four = send(JobAddresses.MAP, "task-4");
+    Message<Object> got = get(waiting);
+    assertEquals("task-4", got.body());
+    got.reply("done-4");
+    assertEquals("done-4", get(four).body());
+    assertFalse(one.isComplete() || two.isComplete() || probe.isComplete());
   }
 
   @Test
