@@ -89,9 +89,10 @@ public final class WordCountWorker extends VerticleBase {
       return;
     }
     vertx.eventBus().<Message<?>>request(JobAddresses.TAKE, null, TAKE).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Future<Void> done = run(ar.result().body());
-        done.onComplete(v -> next());
+      if (ar.succeeded() && stopped) { // handed over as this worker stopped: let the sender retry it at once
+        ar.result().body().fail(FAILED, "the node is stopping");
+      } else if (ar.succeeded()) {
+        run(ar.result().body()).onComplete(v -> next());
       } else if (!stopped) {
         LOG.warn("no work queue to take from ({}); asking again shortly", ar.cause().getMessage());
         vertx.setTimer(RETAKE_MS, t -> next());

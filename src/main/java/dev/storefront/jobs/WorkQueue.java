@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>
  * Before it, every worker verticle consumed the work addresses itself, and the event bus dealt messages to them
  * round robin, blind to which one was busy: with two workers, the next map task or merge often queued behind a
- * worker in the middle of a 100 ms partition while the other worker sat idle (a warm two-worker node ran at about
- * 1.2 cores on average). Here a free worker never waits while there is work. Taking work without a message
+ * worker in the middle of a 100 ms partition while the other worker sat idle (the workers of a warm two-worker
+ * node averaged about 1.2 busy cores over a job). Here a free worker never waits while there is work. Taking work without a message
  * matters too: handing each item over through the event loop and back to a worker thread took 3-8 ms here when
  * the cores were busy, and a 40M-line job has 50 items (10 map tasks, 4 merges after each).
  * <p>
