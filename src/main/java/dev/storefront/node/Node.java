@@ -13,6 +13,8 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,11 +59,32 @@ public final class Node {
           httpDeployment = id;
           return Members.publish(vertx, card());
         })
+        .onSuccess(v -> logMembers())
         .map(v -> this)
         .recover(err -> {
           Future<Void> closed = vertx == null ? Future.succeededFuture() : vertx.close();
           return closed.transform(ignored -> Future.failedFuture(err));
         });
+  }
+
+  /**
+   * Names the members this node found in its cluster, so that joining the wrong one shows: a second {@code serve}
+   * on the machine with the default {@code cluster.name} joins the first one's cluster (and, through SO_REUSEPORT,
+   * shares its HTTP port) without any error.
+   */
+  private void logMembers() {
+    if (!clustered) {
+      return;
+    }
+    Members.list(vertx).onSuccess(cards -> {
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < cards.size(); i++) {
+        JsonObject c = cards.getJsonObject(i);
+        names.add(c.getString("name") + (c.containsKey("pid")
+            ? " (pid " + c.getLong("pid") + ", " + c.getString("host") + ":" + c.getInteger("httpPort") + ")" : ""));
+      }
+      LOG.info("cluster '{}' has {} member(s): {}", settings.string("cluster.name"), cards.size(), String.join(", ", names));
+    }).onFailure(err -> LOG.warn("could not list the cluster's members: {}", err.getMessage()));
   }
 
   private void mountNodeRoutes(Router router, Settings s) {

@@ -48,6 +48,18 @@ class ServeIT {
     assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());
   }
 
+  @Test
+  @Order(0)
+  @DisplayName("a node names the cluster it joined and its members, so joining another serve's cluster shows")
+  void membersLogged() {
+    // each node lists the members after publishing its own card, so the node that lists last names both
+    String cluster = "cluster 'serve-it-" + serve.port() + "' has 2 member(s): node-1 (pid ";
+    assertTrue(serve.awaitLine(cluster, Duration.ofSeconds(30)), serve.output());
+    assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(cluster)
+        + "\\d+, 127\\.0\\.0\\.1:" + serve.port() + "\\), node-2 \\(pid \\d+, 127\\.0\\.0\\.1:" + serve.port() + "\\)")
+        .matcher(serve.output()).find(), serve.output());
+  }
+
   @AfterAll
   static void stop() {
     if (serve != null) {
