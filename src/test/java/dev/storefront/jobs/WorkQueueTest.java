@@ -73,12 +73,7 @@ class WorkQueueTest {
   @Test
   @DisplayName("a worker that asks while nothing is queued gets the next work as soon as it arrives")
   void waitingWorkerGetsTheNextWork() throws Exception {
-    Future<Message<Object>> waiting = take();
-    Future<Message<Object>> task = send(JobAddresses.MAP, "task-1");
-    Message<Object> got = get(waiting);
-    assertEquals("task-1", got.body());
-    got.reply("done");
-    assertEquals("done", get(task).body());
+    handedToWaitingWorker("task-1");
   }
 
   @Test
@@ -91,12 +86,7 @@ class WorkQueueTest {
     assertEquals("merge-2", queue.poll().body());
     assertEquals("merge-3", queue.poll().body());
     assertEquals(null, queue.poll());
-    Future<Message<Object>> waiting = take();
-    Future<Message<Object>> four = send(JobAddresses.MAP, "task-4");
-    Message<Object> got = get(waiting);
-    assertEquals("task-4", got.body());
-    got.reply("done-4");
-    assertEquals("done-4", get(four).body());
+    handedToWaitingWorker("task-4");
     assertFalse(one.isComplete() || two.isComplete() || probe.isComplete());
   }
 
@@ -113,6 +103,16 @@ class WorkQueueTest {
     ReplyException reply = assertInstanceOf(ReplyException.class, e.getCause());
     assertEquals(WordCountWorker.FAILED, reply.failureCode());
     assertFalse(taken.isComplete(), "work a worker holds is the worker's to answer");
+  }
+
+  /** A worker waits for work; {@code task} arrives, goes to it, and its answer reaches the task's sender. */
+  private void handedToWaitingWorker(String task) throws Exception {
+    Future<Message<Object>> waiting = take();
+    Future<Message<Object>> sent = send(JobAddresses.MAP, task);
+    Message<Object> got = get(waiting);
+    assertEquals(task, got.body());
+    got.reply("done " + task);
+    assertEquals("done " + task, get(sent).body());
   }
 
   private static <T> T get(Future<T> future) throws Exception {
