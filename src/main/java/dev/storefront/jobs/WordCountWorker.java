@@ -74,11 +74,8 @@ public final class WordCountWorker extends VerticleBase {
    * while it is busy.
    */
   private void next() {
-    while (!stopped) {
-      Message<?> item = queue.poll();
-      if (item == null) {
-        break;
-      }
+    Message<?> item;
+    while (!stopped && (item = queue.poll()) != null) {
       Future<Void> done = run(item);
       if (!done.isComplete()) { // a feedback task waiting for its rows: go on when it is done
         done.onComplete(v -> next());

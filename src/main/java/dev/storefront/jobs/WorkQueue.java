@@ -20,9 +20,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Before it, every worker verticle consumed the work addresses itself, and the event bus dealt messages to them
  * round robin, blind to which one was busy: with two workers, the next map task or merge often queued behind a
  * worker in the middle of a 100 ms partition while the other worker sat idle (the workers of a warm two-worker
- * node averaged about 1.2 busy cores over a job). Here a free worker never waits while there is work. Taking work without a message
- * matters too: handing each item over through the event loop and back to a worker thread took 3-8 ms here when
- * the cores were busy, and a 40M-line job has 50 items (10 map tasks, 4 merges after each).
+ * node averaged about 1.2 busy cores over a job). Here a free worker never waits while there is work. Taking
+ * work without a message matters too: handing each item over through the event loop and back to a worker thread
+ * took 3-8 ms here when the cores were busy, and a 40M-line job has 50 items (10 map tasks, 4 merges after each).
  * <p>
  * It registers one {@link JobAddresses#MAP} consumer per worker, so the cluster's round robin still sends a node
  * a share of the tasks in proportion to its workers. A stopping queue fails what it still holds, so coordinators

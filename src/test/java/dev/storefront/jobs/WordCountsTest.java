@@ -4,7 +4,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -69,14 +71,14 @@ class WordCountsTest {
   void insertionOrder() {
     WordCounts counts = new WordCounts(1);
     for (int round = 0; round < 2; round++) {
-      java.util.List<String> expected = new java.util.ArrayList<>();
+      List<String> expected = new ArrayList<>();
       for (int i = 0; i < 3_000; i++) {
         String word = "r" + round + "w" + (i * 7919 % 3_000);
         counts.add(word, 1);
         counts.add(word, 1);
         expected.add(word);
       }
-      java.util.List<String> visited = new java.util.ArrayList<>();
+      List<String> visited = new ArrayList<>();
       counts.forEach((bytes, off, len, hash, c) -> {
         assertEquals(2, c);
         visited.add(new String(bytes, off, len, StandardCharsets.UTF_8));

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -55,7 +56,7 @@ class ServeIT {
     // each node lists the members after publishing its own card, so the node that lists last names both
     String cluster = "cluster 'serve-it-" + serve.port() + "' has 2 member(s): node-1 (pid ";
     assertTrue(serve.awaitLine(cluster, Duration.ofSeconds(30)), serve.output());
-    assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(cluster)
+    assertTrue(Pattern.compile(Pattern.quote(cluster)
         + "\\d+, 127\\.0\\.0\\.1:" + serve.port() + "\\), node-2 \\(pid \\d+, 127\\.0\\.0\\.1:" + serve.port() + "\\)")
         .matcher(serve.output()).find(), serve.output());
   }
