@@ -4,7 +4,6 @@ import dev.storefront.node.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -44,6 +43,9 @@ final class JobCoordinator {
   static final long NODE_WATCH_MS = 500;
   /** A local merge cannot be lost, only queued behind map tasks: no timeout worth having. Never modified. */
   private static final DeliveryOptions LOCAL_MERGE = LocalCodec.options().setSendTimeout(TimeUnit.DAYS.toMillis(1));
+  /** The most words per shard a table is sized for in advance (about 22 MB of slots); past it, tables grow. */
+  static final int MAX_RESERVED_ENTRIES = 1 << 19;
+  private static final int MAX_RESERVED_BYTES = 1 << 26;
 
   private final Vertx vertx;
   private final long id;
@@ -60,6 +62,13 @@ final class JobCoordinator {
   private final WordCounts[] tables;
   private final List<List<byte[]>> queued = new ArrayList<>();
   private final boolean[] merging;
+  /** File bytes per partition (all 0 unless the source is a plain 1-gram file) and those accepted so far. */
+  private final long[] spans;
+  private long totalSpan;
+  private long acceptedSpan;
+  /** Per shard: the map outputs' entries and encoded bytes accepted so far. */
+  private final long[] entriesIn;
+  private final long[] bytesIn;
   private long lines;
   private long malformed;
   private long reduceStart;
@@ -94,6 +103,15 @@ final class JobCoordinator {
     this.accepted = new boolean[tasks.size()];
     this.tables = new WordCounts[shards];
     this.merging = new boolean[shards];
+    this.entriesIn = new long[shards];
+    this.bytesIn = new long[shards];
+    this.spans = new long[tasks.size()];
+    for (int i = 0; i < spans.length; i++) {
+      JsonObject t = tasks.get(i);
+      spans[i] = "ngrams".equals(t.getString("type")) && !t.getBoolean("gzip", false)
+          ? t.getLong("end") - t.getLong("start") : 0;
+      totalSpan += spans[i];
+    }
     for (int s = 0; s < shards; s++) {
       tables[s] = new WordCounts(1 << 10);
       queued.add(new ArrayList<>());
@@ -199,7 +217,7 @@ final class JobCoordinator {
     inFlight++;
     JsonObject task = tasks.get(partition).copy()
         .put("job", id).put("partition", partition).put("attempt", attempt).put("shards", shards);
-    vertx.eventBus().<Buffer>request(JobAddresses.MAP, task, new DeliveryOptions().setSendTimeout(timeoutMs))
+    vertx.eventBus().<byte[]>request(JobAddresses.MAP, task, new DeliveryOptions().setSendTimeout(timeoutMs))
         .onComplete(ar -> {
           if (finished) {
             return;
@@ -231,15 +249,18 @@ final class JobCoordinator {
         });
   }
 
-  private void accept(int partition, Message<Buffer> reply) {
+  private void accept(int partition, Message<byte[]> reply) {
     if (accepted[partition]) {
       return; // a late duplicate of a retried partition
     }
     accepted[partition] = true;
-    byte[] output = reply.body().getBytes();
+    byte[] output = reply.body();
     lines += MapOutput.lines(output);
     malformed += MapOutput.malformed(output);
+    acceptedSpan += spans[partition];
     for (int s = 0; s < tables.length; s++) {
+      entriesIn[s] += MapOutput.entries(output, s);
+      bytesIn[s] += MapOutput.bytes(output, s);
       queued.get(s).add(output);
       merge(s);
     }
@@ -258,7 +279,9 @@ final class JobCoordinator {
     merging[s] = true;
     List<byte[]> batch = new ArrayList<>(queued.get(s));
     queued.get(s).clear();
-    vertx.eventBus().<Long>request(JobAddresses.REDUCE, new ReduceStep(tables[s], batch, s), LOCAL_MERGE).onComplete(ar -> {
+    ReduceStep step = new ReduceStep(tables[s], batch, s, projected(entriesIn[s], MAX_RESERVED_ENTRIES),
+        projected(bytesIn[s], MAX_RESERVED_BYTES));
+    vertx.eventBus().<Long>request(JobAddresses.REDUCE, step, LOCAL_MERGE).onComplete(ar -> {
       merging[s] = false;
       if (ar.succeeded()) {
         mergeNanos += ar.result().body();
@@ -275,6 +298,18 @@ final class JobCoordinator {
         completeIfReduced();
       }
     });
+  }
+
+  /**
+   * What a shard's table will likely hold at the end, from what the outputs accepted so far hold: a 1-gram file is
+   * grouped by word, so a partition's words are mostly its own and a shard's words grow with the bytes read. Other
+   * sources (feedback repeats its words in every partition) give 0: no reservation, the tables grow as needed.
+   */
+  private int projected(long soFar, int cap) {
+    if (totalSpan == 0 || acceptedSpan == 0) {
+      return 0;
+    }
+    return (int) Math.min(cap, (double) soFar * totalSpan / acceptedSpan);
   }
 
   /** After the last map output: completes the job once every shard's merges are done. */

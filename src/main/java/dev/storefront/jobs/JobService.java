@@ -82,6 +82,7 @@ public final class JobService extends VerticleBase {
     int cores = Runtime.getRuntime().availableProcessors();
     queryPool = vertx.createSharedWorkerExecutor("storefront-jobs-queries-" + nodeId, cores);
     LocalCodec.register(vertx.eventBus());
+    MapOutputCodec.register(vertx.eventBus());
     consumers.add(vertx.eventBus().<Long>consumer(JobAddresses.CANCEL, m -> onCancel(m.body())));
     consumers.add(vertx.eventBus().<JsonObject>consumer(JobAddresses.RESULTS_PREFIX + nodeId, this::answerResult));
     List<Future<?>> ready = new ArrayList<>();
@@ -102,6 +103,7 @@ public final class JobService extends VerticleBase {
     INSTANCES.remove(vertx, this);
     queryPool.close();
     LocalCodec.unregister(vertx.eventBus());
+    MapOutputCodec.unregister(vertx.eventBus());
     if (pool != null) {
       pool.close();
     }

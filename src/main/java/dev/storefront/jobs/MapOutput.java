@@ -58,6 +58,11 @@ public final class MapOutput {
     return getInt(out, 16);
   }
 
+  /** The encoded size of shard {@code shard}'s entries (more than their words' bytes). */
+  public static int bytes(byte[] out, int shard) {
+    return getInt(out, HEADER + shard * 8);
+  }
+
   public static int entries(byte[] out, int shard) {
     return getInt(out, HEADER + shard * 8 + 4);
   }

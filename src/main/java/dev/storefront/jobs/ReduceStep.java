@@ -13,16 +13,22 @@ final class ReduceStep {
   private final WordCounts table;
   private final List<byte[]> outputs;
   private final int shard;
+  private final int expectedEntries;
+  private final int expectedBytes;
 
-  ReduceStep(WordCounts table, List<byte[]> outputs, int shard) {
+  /** {@code expectedEntries} and {@code expectedBytes}: what the table is likely to hold at the end (0: unknown). */
+  ReduceStep(WordCounts table, List<byte[]> outputs, int shard, int expectedEntries, int expectedBytes) {
     this.table = table;
     this.outputs = outputs;
     this.shard = shard;
+    this.expectedEntries = expectedEntries;
+    this.expectedBytes = expectedBytes;
   }
 
   /** Runs the merge; returns the nanoseconds it took. */
   long run() {
     long t0 = System.nanoTime();
+    table.reserve(expectedEntries, expectedBytes);
     MapOutput.mergeShardInto(table, outputs, shard);
     return System.nanoTime() - t0;
   }

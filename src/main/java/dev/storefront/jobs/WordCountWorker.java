@@ -4,7 +4,6 @@ import dev.storefront.config.Settings;
 import dev.storefront.node.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -24,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A worker verticle ({@code ThreadingModel.WORKER}) that takes its node's job work from the {@link WorkQueue}, one
  * item at a time, whenever it is free. A map task ({@link JobAddresses#MAP}) is a descriptor (a file byte range,
- * or a feedback key range the worker reads from PostgreSQL itself); the reply is the {@link MapOutput} as a
- * {@link Buffer}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs are dropped.
+ * or a feedback key range the worker reads from PostgreSQL itself); the reply is the {@link MapOutput}, sent with
+ * the {@link MapOutputCodec}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs are dropped.
  * A reduce step ({@link JobAddresses#REDUCE}) merges map outputs of a job this node coordinates. Fault injection
  * ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and {@code stall:<p>} never answers the first
  * attempt at partition {@code p}.
@@ -189,7 +188,7 @@ public final class WordCountWorker extends VerticleBase {
   }
 
   private static void reply(Message<JsonObject> message, byte[] out, io.vertx.core.Vertx vertx) {
-    message.reply(Buffer.buffer(out), new DeliveryOptions().addHeader("node", NodeIdentity.clusterNodeId(vertx)));
+    message.reply(out, MapOutputCodec.options().addHeader("node", NodeIdentity.clusterNodeId(vertx)));
   }
 
   @Override

@@ -19,6 +19,9 @@ public final class WordCounts {
     void accept(byte[] bytes, int off, int len, int hash, long count);
   }
 
+  /** Slots filled before the table doubles: linear probing stays short below two thirds. */
+  private static final float MAX_LOAD = 0.65f;
+
   private byte[] arena;
   private int arenaUsed;
   /** Per slot: the word's offset in the arena plus one (0: empty slot). */
@@ -45,7 +48,7 @@ public final class WordCounts {
     hashes = new int[capacity];
     counts = new long[capacity];
     mask = capacity - 1;
-    resizeAt = (int) (capacity * 0.6f);
+    resizeAt = (int) (capacity * MAX_LOAD);
     order = new int[resizeAt + 1];
   }
 
@@ -110,13 +113,35 @@ public final class WordCounts {
     }
   }
 
+  /**
+   * Makes room for {@code entries} words of {@code wordBytes} bytes in all, so that adding them grows nothing: a
+   * hint (the table still grows past it). A reduce table that grows a doubling at a time copies itself about
+   * ten times on the way to a million words, and each copy is garbage of several megabytes.
+   */
+  public void reserve(int entries, int wordBytes) {
+    if (entries > resizeAt) {
+      int capacity = keyAt.length;
+      while (capacity * MAX_LOAD < entries && capacity < 1 << 30) {
+        capacity <<= 1;
+      }
+      rehash(capacity);
+    }
+    if (wordBytes > arena.length) {
+      arena = Arrays.copyOf(arena, wordBytes);
+    }
+  }
+
   private void rehash() {
+    rehash(keyAt.length * 2);
+  }
+
+  private void rehash(int capacity) {
     int[] oldAt = keyAt;
     int[] oldLen = keyLen;
     int[] oldHashes = hashes;
     long[] oldCounts = counts;
     int[] oldOrder = order;
-    allocate(oldAt.length * 2);
+    allocate(capacity);
     for (int k = 0; k < size; k++) {
       int j = oldOrder[k];
       int i = oldHashes[j] & mask;
@@ -141,7 +166,7 @@ public final class WordCounts {
     total = 0;
   }
 
-  /** Slots in the table (a power of two, at least 1.67 times {@link #size}). */
+  /** Slots in the table (a power of two, at least 1.54 times {@link #size}). */
   public int capacity() {
     return keyAt.length;
   }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WordCountsTest {
 
@@ -86,5 +87,29 @@ class WordCountsTest {
       assertEquals(expected, visited);
       counts.clear();
     }
+  }
+
+  @Test
+  @DisplayName("a table reserved for N words takes them without growing, keeps what it held, and still grows past N")
+  void reserve() {
+    WordCounts counts = new WordCounts(1);
+    counts.add("kept", 5);
+    counts.reserve(10_000, 80_000);
+    int capacity = counts.capacity();
+    assertEquals(5, counts.get("kept"));
+    for (int i = 0; i < 9_999; i++) {
+      counts.add("w" + i, 1);
+    }
+    assertEquals(capacity, counts.capacity(), "no growth up to the reserved size");
+    assertEquals(10_000, counts.size());
+    counts.reserve(100, 10); // smaller than the table: nothing changes
+    assertEquals(capacity, counts.capacity());
+    for (int i = 0; i < 20_000; i++) {
+      counts.add("w" + i, 1);
+    }
+    assertEquals(2, counts.get("w9998"));
+    assertEquals(1, counts.get("w19999"));
+    assertEquals(5 + 9_999 + 20_000, counts.total());
+    assertTrue(counts.capacity() > capacity, "grew past the reservation");
   }
 }
