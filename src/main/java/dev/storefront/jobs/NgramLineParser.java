@@ -1,7 +1,5 @@
 package dev.storefront.jobs;
 
-import java.util.Arrays;
-
 /**
  * Counts a Google Books 1-gram file's lines, {@code word<TAB>year<TAB>match_count<TAB>volume_count}, straight from
  * bytes: the count of a word is the sum of its match counts; words are case-sensitive, kept as written. A line
@@ -15,10 +13,17 @@ public final class NgramLineParser {
   private final WordCounts counts;
   private long lines;
   private long malformed;
-  /** The word of the current run of lines ({@code runBuf[0, runLen)}, none when -1), reused from run to run. */
-  private byte[] runBuf = new byte[64];
-  private int runLen = -1;
+  /** The word of the current run of lines, {@code runBuf[0, runLen)}, reused from run to run. */
+  private byte[] runBuf = new byte[256];
+  private int runLen;
   private long runSum;
+  /**
+   * Where the current run is added when the next word starts: a scratch table until the first word, then
+   * {@link #counts}. The start of a partition is then not a special case in the hot loop: a branch that the JIT
+   * never saw taken while it profiled the first partition made it throw away its compiled parser at the start of
+   * the next one, several times a job.
+   */
+  private WordCounts runTarget = new WordCounts(1);
 
   public NgramLineParser(WordCounts counts) {
     this.counts = counts;
@@ -32,7 +37,7 @@ public final class NgramLineParser {
       byte c = 0;
       boolean sameWord = false;
       int run = runLen;
-      if (run >= 0 && p + run < to && b[p + run] == '\t' && Arrays.equals(runBuf, 0, run, b, p, p + run)) {
+      if (p + run < to && b[p + run] == '\t' && sameBytes(runBuf, b, p, run)) {
         // fast path: the file is grouped by word, so most lines repeat the previous word
         p += run;
         c = '\t';
@@ -108,9 +113,23 @@ public final class NgramLineParser {
     return p + 1;
   }
 
+  /**
+   * Whether {@code b[p, p+len)} holds the bytes of {@code word[0, len)}. A plain loop: {@code Arrays.equals} on
+   * words of a few bytes goes through an intrinsic whose branches for short and long lengths each cost a
+   * recompilation of the parser the first time they are taken.
+   */
+  private static boolean sameBytes(byte[] word, byte[] b, int p, int len) {
+    for (int i = 0; i < len; i++) {
+      if (word[i] != b[p + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void count(byte[] b, int ws, int we, long match) {
     int len = we - ws;
-    if (runLen == len && Arrays.equals(runBuf, 0, len, b, ws, we)) {
+    if (runLen == len && sameBytes(runBuf, b, ws, len)) {
       runSum += match;
       return;
     }
@@ -124,15 +143,16 @@ public final class NgramLineParser {
   }
 
   private void flushRun() {
-    if (runLen >= 0) {
-      counts.add(runBuf, 0, runLen, WordCounts.hash(runBuf, 0, runLen), runSum);
-      runLen = -1;
-    }
+    runTarget.add(runBuf, 0, runLen, WordCounts.hash(runBuf, 0, runLen), runSum);
+    runTarget = counts;
   }
 
   /** Adds the pending run of the last word; call once at the end of the input. */
   public void finish() {
     flushRun();
+    runTarget = new WordCounts(1); // nothing pending: a second call adds nothing to the counts
+    runLen = 0;
+    runSum = 0;
   }
 
   /** Non-empty lines seen, malformed ones included. */

@@ -126,8 +126,8 @@ public final class WordCounts {
       }
       rehash(capacity);
     }
-    if (wordBytes > arena.length) {
-      arena = Arrays.copyOf(arena, wordBytes);
+    if (wordBytes > arena.length) { // a quarter more: a projection creeps up, and each copy is megabytes
+      arena = Arrays.copyOf(arena, (int) Math.min(Integer.MAX_VALUE - 16, wordBytes + (long) wordBytes / 4));
     }
   }
 
