@@ -182,12 +182,14 @@ public final class JobService extends VerticleBase {
             if (isCancelled(id)) {
               job.cancel();
             }
-            return updateState(id, s -> s.put("state", "running").put("total", tasks.size())
-                .put("startedAt", System.currentTimeMillis()))
-                .compose(v -> {
-                  publishProgress(id);
-                  return job.run();
-                });
+            // the job starts while its state is written (a clustered map write, several milliseconds); it ends
+            // only after that write, so the terminal state is never overwritten by "running"
+            Future<Void> stateWritten = updateState(id, s -> s.put("state", "running").put("total", tasks.size())
+                .put("startedAt", System.currentTimeMillis()));
+            stateWritten.onFailure(e -> job.cancel());
+            publishProgress(id);
+            Future<WordCountResult> outcome = job.run();
+            return stateWritten.transform(written -> written.succeeded() ? outcome : Future.failedFuture(written.cause()));
           }))
           .onComplete(ar -> {
             JobCoordinator job = running.remove(id);
