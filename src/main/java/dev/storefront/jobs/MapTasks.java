@@ -34,16 +34,22 @@ public final class MapTasks {
       }
     } else {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        // read through a direct buffer of our own: a read into a heap buffer goes through the JDK's per-thread
+        // cache of temporary direct buffers, and a worker verticle runs on any thread of the pool: a cache miss
+        // there deoptimised the compiled parse loop (it is inlined here) on warm nodes, job after job
+        ByteBuffer direct = ByteBuffer.allocateDirect(CHUNK);
         long[] pos = {part.start()};
         pump((buf, off, len) -> {
-          int want = (int) Math.min(len, part.end() - pos[0]);
+          int want = (int) Math.min(Math.min(len, direct.capacity()), part.end() - pos[0]);
           if (want <= 0) {
             return 0;
           }
-          int n = ch.read(ByteBuffer.wrap(buf, off, want), pos[0]);
-          if (n < 0) {
+          direct.clear().limit(want);
+          int n = ch.read(direct, pos[0]);
+          if (n <= 0) {
             return 0;
           }
+          direct.flip().get(buf, off, n);
           pos[0] += n;
           return n;
         }, parser, cancelled);
