@@ -34,7 +34,7 @@ public final class WordCountWorker extends VerticleBase {
   public static final int CANCELLED = 410;
   public static final int FAILED = 500;
   private static final Logger LOG = LoggerFactory.getLogger(WordCountWorker.class);
-  /** A worker keeps its map table for the next task unless it grew past this many slots (about 20 MB). */
+  /** A worker keeps its map table for the next task unless it grew past this many slots (8 MB, plus its words). */
   static final int MAX_KEPT_TABLE_SLOTS = 1 << 20;
   /** Waiting for work has no deadline: the queue answers when there is some. */
   private static final DeliveryOptions TAKE = new DeliveryOptions().setSendTimeout(TimeUnit.DAYS.toMillis(1));

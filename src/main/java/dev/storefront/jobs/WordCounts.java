@@ -1,16 +1,21 @@
 package dev.storefront.jobs;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Word counts keyed by the word's UTF-8 bytes: an open-addressing hash table (linear probing) that never decodes
- * a word to a String while counting. The words' bytes live one after another in a single growing array (the
- * arena), not one small array each: a reduce table of a million words is a handful of objects for the garbage
- * collector to copy, not a million (the node's collections during a 40M-line job took 18 % of it before).
- * The occupied slots are also listed in insertion order, so {@link #forEach} and {@link #clear} cost what the
- * table holds, not its capacity (a worker reuses one table for partitions large and small), and visit the arena
- * front to back. Single-threaded.
+ * a word to a String while counting. Each entry lives in one growing byte array, the arena, in insertion order:
+ * {@code int hash, varint length, the word's bytes, long count}. A slot of the table is one {@code long}, the
+ * word's hash and its arena offset, so a probe reads one array and a hit one arena entry: counting a word that is
+ * new costs one cache miss, one already there two (with the slot's offset, length, hash and count in four
+ * parallel arrays a map and merge of a 40M-line file spent a quarter of their time in those misses, and two
+ * workers slowed each other down in the memory they shared). A million words are a handful of objects for the
+ * garbage collector, not a million. {@link #forEach} and {@link #clear} walk the arena: they cost what the table
+ * holds, not its capacity (a worker reuses one table for partitions large and small). Single-threaded.
  */
 public final class WordCounts {
 
@@ -21,35 +26,37 @@ public final class WordCounts {
 
   /** Slots filled before the table doubles: linear probing stays short below two thirds. */
   private static final float MAX_LOAD = 0.65f;
+  /** Arena bytes of an entry besides its word: hash, count and (for words under 128 bytes) the length. */
+  private static final int ENTRY_OVERHEAD = 4 + 8 + 1;
+  private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private byte[] arena;
   private int arenaUsed;
-  /** Per slot: the word's offset in the arena plus one (0: empty slot). */
-  private int[] keyAt;
-  private int[] keyLen;
-  private int[] hashes;
-  private long[] counts;
-  /** The occupied slots in insertion order: {@code order[0, size)}. */
-  private int[] order;
+  /** Per slot: the word's hash (high half) and its entry's arena offset plus one (low half); 0 is empty. */
+  private long[] slots;
   private int size;
   private long total;
   private int mask;
   private int resizeAt;
 
   public WordCounts(int expected) {
-    int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-    allocate(capacity);
-    arena = new byte[Math.max(256, expected * 8)];
+    slots = new long[capacityFor(Math.max(8, expected))];
+    sized();
+    arena = new byte[Math.max(256, expected * (8 + ENTRY_OVERHEAD))];
   }
 
-  private void allocate(int capacity) {
-    keyAt = new int[capacity];
-    keyLen = new int[capacity];
-    hashes = new int[capacity];
-    counts = new long[capacity];
-    mask = capacity - 1;
-    resizeAt = (int) (capacity * MAX_LOAD);
-    order = new int[resizeAt + 1];
+  private static int capacityFor(int entries) {
+    int capacity = 16;
+    while (capacity * MAX_LOAD < entries && capacity < 1 << 30) {
+      capacity <<= 1;
+    }
+    return capacity;
+  }
+
+  private void sized() {
+    mask = slots.length - 1;
+    resizeAt = (int) (slots.length * MAX_LOAD);
   }
 
   /** The hash every part of a job uses for a word's bytes (table slot and reduce shard). */
@@ -74,18 +81,18 @@ public final class WordCounts {
   public void add(byte[] b, int off, int len, int hash, long delta) {
     total += delta;
     int i = hash & mask;
-    while (true) {
-      int at = keyAt[i];
-      if (at == 0) {
-        insert(i, b, off, len, hash, delta);
-        return;
-      }
-      if (hashes[i] == hash && keyLen[i] == len && Arrays.equals(arena, at - 1, at - 1 + len, b, off, off + len)) {
-        counts[i] += delta;
-        return;
+    long slot;
+    while ((slot = slots[i]) != 0) {
+      if ((int) (slot >>> 32) == hash) {
+        int count = countAt((int) slot - 1, b, off, len);
+        if (count >= 0) {
+          LONG.set(arena, count, (long) LONG.get(arena, count) + delta);
+          return;
+        }
       }
       i = (i + 1) & mask;
     }
+    insert(i, b, off, len, hash, delta);
   }
 
   public void add(String word, long delta) {
@@ -93,23 +100,59 @@ public final class WordCounts {
     add(b, 0, b.length, hash(b, 0, b.length), delta);
   }
 
+  /** The arena offset of the count of the entry at {@code at} if its word is {@code b[off, off+len)}, else -1. */
+  private int countAt(int at, byte[] b, int off, int len) {
+    int stored = wordLength(at);
+    int p = wordStart(at, stored);
+    if (stored != len || !Arrays.equals(arena, p, p + len, b, off, off + len)) {
+      return -1;
+    }
+    return p + len;
+  }
+
+  /** The length of the word of the entry at {@code at} (a varint after the hash: one byte under 128). */
+  private int wordLength(int at) {
+    int p = at + 4;
+    int len = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = arena[p++];
+      len |= (x & 0x7F) << shift;
+      shift += 7;
+    } while (x < 0);
+    return len;
+  }
+
+  private static int wordStart(int at, int len) {
+    return at + 4 + (len < 1 << 7 ? 1 : len < 1 << 14 ? 2 : len < 1 << 21 ? 3 : len < 1 << 28 ? 4 : 5);
+  }
+
   private void insert(int slot, byte[] b, int off, int len, int hash, long delta) {
-    if (arena.length - arenaUsed < len) {
-      long grown = Math.max((long) arena.length * 2, (long) arenaUsed + len);
+    int need = len + ENTRY_OVERHEAD + 4;
+    if (arena.length - arenaUsed < need) {
+      long grown = Math.max((long) arena.length * 2, (long) arenaUsed + need);
       if (grown > Integer.MAX_VALUE - 16) {
         throw new IllegalStateException("more than 2 GiB of distinct words in one table");
       }
       arena = Arrays.copyOf(arena, (int) grown);
     }
-    System.arraycopy(b, off, arena, arenaUsed, len);
-    keyAt[slot] = arenaUsed + 1;
-    keyLen[slot] = len;
-    arenaUsed += len;
-    hashes[slot] = hash;
-    counts[slot] = delta;
-    order[size] = slot;
+    int at = arenaUsed;
+    INT.set(arena, at, hash);
+    int p = at + 4;
+    int v = len;
+    while ((v & ~0x7F) != 0) {
+      arena[p++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    arena[p++] = (byte) v;
+    System.arraycopy(b, off, arena, p, len);
+    p += len;
+    LONG.set(arena, p, delta);
+    arenaUsed = p + 8;
+    slots[slot] = (long) hash << 32 | (at + 1) & 0xffffffffL;
     if (++size > resizeAt) {
-      rehash();
+      rehash(slots.length * 2);
     }
   }
 
@@ -120,46 +163,46 @@ public final class WordCounts {
    */
   public void reserve(int entries, int wordBytes) {
     if (entries > resizeAt) {
-      int capacity = keyAt.length;
-      while (capacity * MAX_LOAD < entries && capacity < 1 << 30) {
-        capacity <<= 1;
-      }
-      rehash(capacity);
+      rehash(capacityFor(entries));
     }
-    if (wordBytes > arena.length) { // a quarter more: a projection creeps up, and each copy is megabytes
-      arena = Arrays.copyOf(arena, (int) Math.min(Integer.MAX_VALUE - 16, wordBytes + (long) wordBytes / 4));
+    long bytes = wordBytes + (long) entries * ENTRY_OVERHEAD;
+    if (bytes > arena.length) { // a quarter more: a projection creeps up, and each copy is megabytes
+      arena = Arrays.copyOf(arena, (int) Math.min(Integer.MAX_VALUE - 16, bytes + bytes / 4));
     }
   }
 
-  private void rehash() {
-    rehash(keyAt.length * 2);
-  }
-
+  /** Rebuilds the slots from the arena, which keeps every entry's hash. */
   private void rehash(int capacity) {
-    int[] oldAt = keyAt;
-    int[] oldLen = keyLen;
-    int[] oldHashes = hashes;
-    long[] oldCounts = counts;
-    int[] oldOrder = order;
-    allocate(capacity);
-    for (int k = 0; k < size; k++) {
-      int j = oldOrder[k];
-      int i = oldHashes[j] & mask;
-      while (keyAt[i] != 0) {
+    slots = new long[capacity];
+    sized();
+    for (int at = 0; at < arenaUsed; at = next(at)) {
+      int hash = (int) INT.get(arena, at);
+      int i = hash & mask;
+      while (slots[i] != 0) {
         i = (i + 1) & mask;
       }
-      keyAt[i] = oldAt[j];
-      keyLen[i] = oldLen[j];
-      hashes[i] = oldHashes[j];
-      counts[i] = oldCounts[j];
-      order[k] = i;
+      slots[i] = (long) hash << 32 | (at + 1) & 0xffffffffL;
     }
   }
 
-  /** Empties the table, keeping its capacity for reuse. */
+  /** The arena offset of the entry after the one at {@code at}. */
+  private int next(int at) {
+    int len = wordLength(at);
+    return wordStart(at, len) + len + 8;
+  }
+
+  /**
+   * Empties the table, keeping its capacity for reuse. Each entry's home slot starts a run of occupied slots
+   * that ends at an empty one, and every run starts at the home slot of its first entry: emptying the run from
+   * each entry's home slot on empties every slot, in time proportional to what the table holds.
+   */
   public void clear() {
-    for (int k = 0; k < size; k++) {
-      keyAt[order[k]] = 0;
+    for (int at = 0; at < arenaUsed; at = next(at)) {
+      int i = (int) INT.get(arena, at) & mask;
+      while (slots[i] != 0) {
+        slots[i] = 0;
+        i = (i + 1) & mask;
+      }
     }
     arenaUsed = 0;
     size = 0;
@@ -168,24 +211,24 @@ public final class WordCounts {
 
   /** Slots in the table (a power of two, at least 1.54 times {@link #size}). */
   public int capacity() {
-    return keyAt.length;
+    return slots.length;
   }
 
   /** The count of a word, 0 when absent. */
   public long get(byte[] word) {
     int hash = hash(word, 0, word.length);
     int i = hash & mask;
-    while (true) {
-      int at = keyAt[i];
-      if (at == 0) {
-        return 0;
-      }
-      if (hashes[i] == hash && keyLen[i] == word.length
-          && Arrays.equals(arena, at - 1, at - 1 + word.length, word, 0, word.length)) {
-        return counts[i];
+    long slot;
+    while ((slot = slots[i]) != 0) {
+      if ((int) (slot >>> 32) == hash) {
+        int count = countAt((int) slot - 1, word, 0, word.length);
+        if (count >= 0) {
+          return (long) LONG.get(arena, count);
+        }
       }
       i = (i + 1) & mask;
     }
+    return 0;
   }
 
   public long get(String word) {
@@ -203,9 +246,10 @@ public final class WordCounts {
 
   /** Visits every entry, in insertion order. */
   public void forEach(Visitor visitor) {
-    for (int k = 0; k < size; k++) {
-      int i = order[k];
-      visitor.accept(arena, keyAt[i] - 1, keyLen[i], hashes[i], counts[i]);
+    for (int at = 0; at < arenaUsed; at = next(at)) {
+      int len = wordLength(at);
+      int p = wordStart(at, len);
+      visitor.accept(arena, p, len, (int) INT.get(arena, at), (long) LONG.get(arena, p + len));
     }
   }
 }
