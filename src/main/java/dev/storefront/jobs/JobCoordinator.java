@@ -43,7 +43,7 @@ final class JobCoordinator {
   static final long NODE_WATCH_MS = 500;
   /** A local merge cannot be lost, only queued behind map tasks: no timeout worth having. Never modified. */
   private static final DeliveryOptions LOCAL_MERGE = LocalCodec.options().setSendTimeout(TimeUnit.DAYS.toMillis(1));
-  /** The most words per shard a table is sized for in advance (about 22 MB of slots); past it, tables grow. */
+  /** The most words per shard a table is sized for in advance (8 MB of slots); past it, tables grow. */
   static final int MAX_RESERVED_ENTRIES = 1 << 19;
   private static final int MAX_RESERVED_BYTES = 1 << 26;
 
