@@ -189,7 +189,8 @@ public final class JobService extends VerticleBase {
             stateWritten.onFailure(e -> job.cancel());
             publishProgress(id);
             Future<WordCountResult> outcome = job.run();
-            return stateWritten.transform(written -> written.succeeded() ? outcome : Future.failedFuture(written.cause()));
+            return stateWritten.transform(written -> written.succeeded() ? outcome
+                : Future.<WordCountResult>failedFuture(written.cause()));
           }))
           .onComplete(ar -> {
             JobCoordinator job = running.remove(id);

@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
  * A worker verticle ({@code ThreadingModel.WORKER}) that takes its node's job work from the {@link WorkQueue}, one
  * item at a time, whenever it is free. A map task ({@link JobAddresses#MAP}) is a descriptor (a file byte range,
  * or a feedback key range the worker reads from PostgreSQL itself); the reply is the {@link MapOutput}, sent with
- * the {@link MapOutputCodec}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs are dropped.
- * A reduce step ({@link JobAddresses#REDUCE}) merges map outputs of a job this node coordinates. Fault injection
- * ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and {@code stall:<p>} never answers the first
- * attempt at partition {@code p}.
+ * the {@link MapOutputCodec}, with header {@code node} carrying this node's cluster id. Tasks of cancelled jobs
+ * are dropped. A reduce step ({@link JobAddresses#REDUCE}) merges map outputs of a job this node coordinates.
+ * Fault injection ({@code jobs.faultInjection}, testing only): {@code fail:<p>} fails and {@code stall:<p>} never
+ * answers the first attempt at partition {@code p}.
  */
 public final class WordCountWorker extends VerticleBase {
 
