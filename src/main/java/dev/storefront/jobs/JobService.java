@@ -81,8 +81,7 @@ public final class JobService extends VerticleBase {
     workers = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     int cores = Runtime.getRuntime().availableProcessors();
     queryPool = vertx.createSharedWorkerExecutor("storefront-jobs-queries-" + nodeId, cores);
-    LocalCodec.register(vertx.eventBus());
-    MapOutputCodec.register(vertx.eventBus());
+    JobCodecs.register(vertx.eventBus());
     consumers.add(vertx.eventBus().<Long>consumer(JobAddresses.CANCEL, m -> onCancel(m.body())));
     consumers.add(vertx.eventBus().<JsonObject>consumer(JobAddresses.RESULTS_PREFIX + nodeId, this::answerResult));
     List<Future<?>> ready = new ArrayList<>();
@@ -102,8 +101,7 @@ public final class JobService extends VerticleBase {
   public Future<?> stop() {
     INSTANCES.remove(vertx, this);
     queryPool.close();
-    LocalCodec.unregister(vertx.eventBus());
-    MapOutputCodec.unregister(vertx.eventBus());
+    JobCodecs.unregister(vertx.eventBus());
     if (pool != null) {
       pool.close();
     }

@@ -41,7 +41,7 @@ class MapOutputCodecTest {
   void localHandOver() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      MapOutputCodec.register(vertx.eventBus());
+      JobCodecs.register(vertx.eventBus());
       byte[] out = output();
       vertx.eventBus().<Object>consumer("map-test", m -> m.reply(out, MapOutputCodec.options()));
       Message<byte[]> reply = vertx.eventBus().<byte[]>request("map-test", "task")

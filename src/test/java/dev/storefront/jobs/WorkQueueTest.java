@@ -33,7 +33,7 @@ class WorkQueueTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    LocalCodec.register(vertx.eventBus());
+    JobCodecs.register(vertx.eventBus());
     queue = new WorkQueue(2);
     deployment = get(vertx.deployVerticle(queue, new DeploymentOptions()));
   }
