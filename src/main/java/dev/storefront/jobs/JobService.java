@@ -87,8 +87,10 @@ public final class JobService extends VerticleBase {
     List<Future<?>> ready = new ArrayList<>();
     consumers.forEach(c -> ready.add(c.completion()));
     WorkQueue queue = new WorkQueue(workers);
-    ready.add(vertx.deployVerticle(queue).compose(v -> vertx.deployVerticle(() -> new WordCountWorker(queue),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(workers).setConfig(settings.toJson()))));
+    DeploymentOptions workerOptions = new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER).setInstances(workers).setConfig(settings.toJson());
+    ready.add(vertx.deployVerticle(queue)
+        .compose(v -> vertx.deployVerticle(() -> new WordCountWorker(queue), workerOptions)));
     ready.add(vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.put(nodeId, workers)));
     return Future.all(ready).onSuccess(v -> {

@@ -151,8 +151,6 @@ public final class NgramLineParser {
   public void finish() {
     flushRun();
     runTarget = new WordCounts(1); // nothing pending: a second call adds nothing to the counts
-    runLen = 0;
-    runSum = 0;
   }
 
   /** Non-empty lines seen, malformed ones included. */

@@ -134,7 +134,7 @@ public final class WordCountWorker extends VerticleBase {
     if ("feedback".equals(task.getString("type"))) {
       return feedback(task, shards).onComplete(ar -> {
         if (ar.succeeded()) {
-          reply(message, ar.result(), vertx);
+          reply(message, ar.result());
         } else {
           message.fail(FAILED, "partition " + partition + ": " + ar.cause());
         }
@@ -153,7 +153,7 @@ public final class WordCountWorker extends VerticleBase {
           table = null;
         }
       }
-      reply(message, out, vertx);
+      reply(message, out);
     } catch (CancellationException e) {
       message.fail(CANCELLED, "job " + job + " was cancelled");
     } catch (Exception e) {
@@ -187,7 +187,7 @@ public final class WordCountWorker extends VerticleBase {
         });
   }
 
-  private static void reply(Message<JsonObject> message, byte[] out, io.vertx.core.Vertx vertx) {
+  private void reply(Message<JsonObject> message, byte[] out) {
     message.reply(out, MapOutputCodec.options().addHeader("node", NodeIdentity.clusterNodeId(vertx)));
   }
 
