@@ -7,8 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Counter;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -28,8 +31,9 @@ import java.util.stream.Collectors;
 /**
  * Runs one job's map and reduce on the coordinating node's context: keeps at most {@code window} map tasks in
  * flight over the event bus (so every node's workers take tasks), retries a task that fails or times out up to
- * {@code jobs.maxAttempts} attempts, and re-sends every task in flight as soon as a node leaves the cluster
- * (which of them the dead node held is unknown, and waiting for their timeouts would stall the job), keeps the
+ * {@code jobs.maxAttempts} attempts, and re-sends every task in flight when a node leaves the cluster, as soon as
+ * the event bus no longer lists its workers (which of them the dead node held is unknown, and waiting for their
+ * timeouts would stall the job), keeps the
  * first result of each partition (a retried or re-sent partition is never counted twice), counts progress once
  * per partition in a clustered counter, and reduces while it maps: each accepted map output is merged shard by
  * shard into the job's reduce tables by this node's own worker verticles (through its {@link WorkQueue}), one merge
@@ -41,6 +45,8 @@ final class JobCoordinator {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobCoordinator.class);
   static final long NODE_WATCH_MS = 500;
+  static final long REGISTRY_POLL_MS = 100;
+  static final long REGISTRY_WAIT_MS = 15_000;
   /** A local merge cannot be lost, only queued behind map tasks: no timeout worth having. Never modified. */
   private static final DeliveryOptions LOCAL_MERGE = LocalCodec.options().setSendTimeout(TimeUnit.DAYS.toMillis(1));
   /** The most words per shard a table is sized for in advance (8 MB of slots); past it, tables grow. */
@@ -82,6 +88,10 @@ final class JobCoordinator {
   private final Set<Integer> running = new LinkedHashSet<>();
   private int epoch;
   private Set<String> knownNodes = Set.of();
+  /** Nodes that left and may still be listed as workers by the event bus; see {@link #watchNodes()}. */
+  private final Set<String> departed = new HashSet<>();
+  private long departedAt;
+  private boolean settling;
   private long nodeWatch = -1;
   private int inFlight;
   private int done;
@@ -183,6 +193,13 @@ final class JobCoordinator {
    * A node that left took its tasks with it, and which those were is unknown: every task in flight is re-sent (to
    * the workers still registered) in a new epoch. The old attempts' answers still count if they come first;
    * their failures and their places in the window no longer do.
+   * <p>
+   * Not at once, though. Hazelcast drops a member from the membership list before the event bus stops listing its
+   * consumers (each member then removes the dead one's registrations, and the node selector learns of it from
+   * throttled entry events), and a task the event bus sends to a dead node neither arrives nor fails: a refused
+   * connection is not a reply failure, so the request waits for its whole timeout. So the re-send waits until the
+   * registry lists no worker of a departed node (see {@link #resendWhenUnlisted()}); tasks dispatched meanwhile are
+   * in flight too, and go again with the others.
    */
   private void watchNodes() {
     if (finished) {
@@ -192,10 +209,65 @@ final class JobCoordinator {
     Set<String> now = new HashSet<>(NodeIdentity.liveNodeIds(vertx));
     List<String> gone = knownNodes.stream().filter(n -> !now.contains(n)).sorted().toList();
     knownNodes = now;
-    if (gone.isEmpty() || running.isEmpty()) {
+    if (gone.isEmpty()) {
       return;
     }
-    LOG.info("job {}: node(s) {} left the cluster; re-sending the {} task(s) in flight", id, gone, running.size());
+    LOG.info("job {}: node(s) {} left the cluster; the task(s) in flight go again once the event bus no longer lists"
+        + " their workers", id, gone);
+    if (departed.isEmpty()) {
+      departedAt = System.nanoTime();
+    }
+    departed.addAll(gone);
+    if (!settling) {
+      settling = true;
+      resendWhenUnlisted();
+    }
+  }
+
+  /**
+   * Re-sends every task in flight once the cluster's registry lists no {@link JobAddresses#MAP} consumer of a
+   * departed node, checked every {@link #REGISTRY_POLL_MS}, and one more poll later, for the node selector's
+   * throttled update. After {@link #REGISTRY_WAIT_MS} it re-sends anyway (then only a task timeout frees a task the
+   * event bus still sends to a dead node).
+   */
+  private void resendWhenUnlisted() {
+    Promise<List<RegistrationInfo>> registrations = Promise.promise();
+    ((VertxInternal) vertx).clusterManager().getRegistrations(JobAddresses.MAP, registrations);
+    registrations.future().onComplete(ar -> {
+      if (finished) {
+        return;
+      }
+      boolean listed = ar.failed() || ar.result().stream().anyMatch(r -> departed.contains(r.nodeId()));
+      long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - departedAt);
+      if (listed && waitedMs < REGISTRY_WAIT_MS) {
+        vertx.setTimer(REGISTRY_POLL_MS, t -> resendWhenUnlisted());
+        return;
+      }
+      if (listed) {
+        LOG.warn("job {}: the event bus still lists workers of {} after {} ms; re-sending anyway", id, departed,
+            waitedMs);
+      }
+      Set<String> gone = new TreeSet<>(departed);
+      departed.clear();
+      vertx.setTimer(REGISTRY_POLL_MS, t -> {
+        settling = false;
+        if (!departed.isEmpty()) { // another node left meanwhile
+          departedAt = System.nanoTime();
+          settling = true;
+          resendWhenUnlisted();
+        } else {
+          resendInFlight(gone, waitedMs);
+        }
+      });
+    });
+  }
+
+  private void resendInFlight(Set<String> gone, long waitedMs) {
+    if (finished || running.isEmpty()) {
+      return;
+    }
+    LOG.info("job {}: {} unlisted after {} ms; re-sending the {} task(s) in flight", id, gone, waitedMs,
+        running.size());
     epoch++;
     List<Integer> resend = new ArrayList<>(running);
     running.clear();

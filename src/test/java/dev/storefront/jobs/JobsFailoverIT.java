@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A job across two node processes (this JVM coordinates; a child JVM of the fat jar works too) survives the
- * {@code kill -9} of the child mid-job: the tasks in flight are re-sent as soon as the child leaves the cluster (long
- * before any task could time out) and the count is exact.
+ * {@code kill -9} of the child mid-job: the tasks in flight are re-sent as soon as the child has left the cluster and
+ * the event bus no longer lists its workers (long before any task could time out), and the count is exact.
  */
 class JobsFailoverIT {
 
@@ -108,7 +108,12 @@ class JobsFailoverIT {
         "the job never made progress");
     child.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
     long killed = System.nanoTime();
-    JsonObject end = await(jobs.awaitTerminal(id));
+    JsonObject end;
+    try {
+      end = jobs.awaitTerminal(id).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no terminal state 90 s after the kill; the job's state: " + await(jobs.status(id)), e);
+    }
     long afterKillMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
     assertTrue(afterKillMs < TASK_TIMEOUT_MS, "finished " + afterKillMs + " ms after the kill, so not by a task timeout");
     assertEquals("succeeded", end.getString("state"), end.encode());
