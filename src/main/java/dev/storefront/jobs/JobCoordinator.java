@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -99,7 +100,7 @@ final class JobCoordinator {
   private boolean finished;
 
   JobCoordinator(Vertx vertx, long id, List<JsonObject> tasks, int shards, int window, int maxAttempts, long timeoutMs,
-                 Counter progress, Runnable onPartitionDone, long startNanos) {
+                 Counter progress, Runnable onPartitionDone, long startNanos, Supplier<WordCounts> emptyTable) {
     this.vertx = vertx;
     this.id = id;
     this.tasks = tasks;
@@ -123,7 +124,7 @@ final class JobCoordinator {
       totalSpan += spans[i];
     }
     for (int s = 0; s < shards; s++) {
-      tables[s] = new WordCounts(1 << 10);
+      tables[s] = emptyTable.get();
       queued.add(new ArrayList<>());
     }
     this.attempts = new int[tasks.size()];

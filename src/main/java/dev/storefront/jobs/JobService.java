@@ -37,12 +37,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link WordCountWorker}s, accepts jobs and coordinates them (a clustered lock per job), keeps job state in a
  * clustered map and progress in a clustered counter so any node answers about any job, keeps the full results of
  * the jobs it coordinated (the last {@value #KEPT_RESULTS}) and answers result queries for them over the event bus.
+ * The tables of an evicted result go to the node's {@link TablePool}, for the reduce of the next jobs.
  */
 public final class JobService extends VerticleBase {
 
   public static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
   static final int KEPT_RESULTS = 2;
   static final int STATE_TOP = 10;
+  /** Spare reduce tables kept for reuse: a 40M-line job's tables (about 50 MB), at most a quarter of the heap. */
+  static final long SPARE_TABLE_BYTES = Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 4);
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
   private static final Map<Vertx, JobService> INSTANCES = new ConcurrentHashMap<>();
 
@@ -57,9 +60,14 @@ public final class JobService extends VerticleBase {
   private final Map<Long, WordCountResult> results = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, WordCountResult> eldest) {
-      return size() > KEPT_RESULTS;
+      if (size() <= KEPT_RESULTS) {
+        return false;
+      }
+      eldest.getValue().evict(JobService.this::recycle);
+      return true;
     }
   };
+  private final TablePool tablePool = new TablePool(SPARE_TABLE_BYTES);
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
   /** Deploys the job service and its workers on {@code vertx} (one node). */
@@ -155,7 +163,10 @@ public final class JobService extends VerticleBase {
     return promise.future();
   }
 
-  /** The full result of a job this node coordinated, or null when unknown here. */
+  /**
+   * The full result of a job this node coordinated, or null when unknown here. Read it at once: once
+   * {@value #KEPT_RESULTS} newer jobs have ended its tables are emptied and reused.
+   */
   public WordCountResult localResult(long id) {
     synchronized (results) {
       return results.get(id);
@@ -177,7 +188,7 @@ public final class JobService extends VerticleBase {
             int shards = Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
             JobCoordinator job = new JobCoordinator(vertx, id, tasks, shards, p.getKey(),
                 settings.integer("jobs.maxAttempts"), settings.integer("jobs.taskTimeoutMs"), counter,
-                () -> publishProgress(id), start);
+                () -> publishProgress(id), start, tablePool::take);
             running.put(id, job);
             if (isCancelled(id)) {
               job.cancel();
@@ -212,17 +223,20 @@ public final class JobService extends VerticleBase {
       retries = job.retries();
     }
     int failedAttempts = retries;
+    boolean held = false;
     if (result != null) {
       synchronized (results) {
         results.put(id, result);
+        held = result.hold(); // the summary below reads it off this lock
       }
       LOG.info("job {} succeeded: {} lines, {} partitions in {} s (reduce {} s)", id, result.lines(),
           result.partitions(), String.format("%.3f", result.seconds()), String.format("%.3f", result.reduceSeconds()));
     } else {
       LOG.info("job {} ended: {}", id, failure == null ? "?" : failure.getMessage());
     }
-    Future<JsonObject> summary = result == null ? Future.succeededFuture(null)
-        : queryPool.executeBlocking(() -> result.answer(List.of(), STATE_TOP), false);
+    Future<JsonObject> summary = !held ? Future.succeededFuture(null)
+        : queryPool.executeBlocking(() -> result.answer(List.of(), STATE_TOP), false)
+            .onComplete(ar -> result.release());
     return summary.compose(answer -> updateState(id, s -> {
       s.put("finishedAt", System.currentTimeMillis()).put("tasksByNode", workersUsed).put("failedAttempts", failedAttempts);
       if (answer != null) {
@@ -389,9 +403,30 @@ public final class JobService extends VerticleBase {
     });
   }
 
+  /** An evicted result's tables, once unread: emptied off the event loop and kept for the next jobs. */
+  private void recycle(WordCounts[] tables) {
+    queryPool.executeBlocking(() -> {
+      for (WordCounts t : tables) {
+        tablePool.give(t);
+      }
+      return null;
+    }, false).onFailure(e -> LOG.debug("reduce tables not recycled: {}", e.toString()));
+  }
+
+  /** The spare reduce tables (for tests). */
+  TablePool tablePool() {
+    return tablePool;
+  }
+
   private void answerResult(Message<JsonObject> m) {
     long id = m.body().getLong("id");
-    WordCountResult r = localResult(id);
+    WordCountResult r;
+    synchronized (results) {
+      r = results.get(id);
+      if (r != null && !r.hold()) {
+        r = null;
+      }
+    }
     if (r == null) {
       m.fail(410, "the result of job " + id + " is no longer kept (only the last " + KEPT_RESULTS + " are)");
       return;
@@ -400,7 +435,9 @@ public final class JobService extends VerticleBase {
     m.body().getJsonArray("words").forEach(w -> words.add((String) w));
     int top = m.body().getInteger("top");
     // top-N scans every entry: off the event loop
-    queryPool.executeBlocking(() -> r.answer(words, top), false)
+    WordCountResult held = r;
+    queryPool.executeBlocking(() -> held.answer(words, top), false)
+        .onComplete(ar -> held.release())
         .onSuccess(m::reply)
         .onFailure(e -> m.fail(500, e.toString()));
   }

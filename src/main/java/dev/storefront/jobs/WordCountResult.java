@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * A finished job's full result: the reduced word counts (one table per reduce shard, so a word is looked up in
@@ -31,6 +32,9 @@ public final class WordCountResult {
   private final double mergeSeconds;
   private final long distinct;
   private final long total;
+  /** Reads in progress off the results' lock, and where the tables go once the result is evicted and unread. */
+  private int readers;
+  private Consumer<WordCounts[]> onFreed;
 
   /**
    * {@code reduceSeconds}: the reduce left after the last map output (merges overlap the map phase);
@@ -53,6 +57,43 @@ public final class WordCountResult {
     }
     this.distinct = d;
     this.total = t;
+  }
+
+  /**
+   * Holds the tables for a read (a word or top-N query on a blocking thread); false once the result was evicted.
+   * Every successful hold must be followed by a {@link #release()}.
+   */
+  public synchronized boolean hold() {
+    if (onFreed != null) {
+      return false;
+    }
+    readers++;
+    return true;
+  }
+
+  public synchronized void release() {
+    if (--readers == 0 && onFreed != null) {
+      onFreed.accept(shards);
+    }
+  }
+
+  /**
+   * The result is no longer kept: its tables go to {@code onFreed} (to be reused) once no read holds them. The
+   * result must not be read after this, except by the reads that hold it.
+   */
+  public synchronized void evict(Consumer<WordCounts[]> onFreed) {
+    if (this.onFreed != null) {
+      return;
+    }
+    this.onFreed = onFreed;
+    if (readers == 0) {
+      onFreed.accept(shards);
+    }
+  }
+
+  /** The reduce tables, one per shard (for tests). */
+  WordCounts[] shards() {
+    return shards;
   }
 
   public long count(String word) {

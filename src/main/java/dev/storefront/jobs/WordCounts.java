@@ -193,9 +193,17 @@ public final class WordCounts {
   /**
    * Empties the table, keeping its capacity for reuse. Each entry's home slot starts a run of occupied slots
    * that ends at an empty one, and every run starts at the home slot of its first entry: emptying the run from
-   * each entry's home slot on empties every slot, in time proportional to what the table holds.
+   * each entry's home slot on empties every slot, in time proportional to what the table holds. A table more than
+   * a quarter full is emptied by filling every slot instead: a memory fill beats walking that many entries.
    */
   public void clear() {
+    if (size > slots.length >>> 2) {
+      Arrays.fill(slots, 0L);
+      arenaUsed = 0;
+      size = 0;
+      total = 0;
+      return;
+    }
     for (int at = 0; at < arenaUsed; at = next(at)) {
       int i = (int) INT.get(arena, at) & mask;
       while (slots[i] != 0) {
@@ -206,6 +214,11 @@ public final class WordCounts {
     arenaUsed = 0;
     size = 0;
     total = 0;
+  }
+
+  /** The bytes the table's arrays take (what keeping it for reuse costs). */
+  public long footprint() {
+    return (long) slots.length * Long.BYTES + arena.length;
   }
 
   /** Slots in the table (a power of two, at least 1.54 times {@link #size}). */

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WordCountResultTest {
 
@@ -42,5 +45,28 @@ class WordCountResultTest {
       assertEquals(sorted.subList(0, Math.min(n, sorted.size())), result.top(n), "top " + n);
     }
     assertEquals(List.of(), result.top(0));
+  }
+
+  @Test
+  @DisplayName("an evicted result gives its tables back once the reads holding them end, and no read starts after")
+  void evictAfterReads() {
+    WordCounts[] shards = {new WordCounts(16), new WordCounts(16)};
+    WordCountResult held = new WordCountResult(shards, 0, 0, 1, 0, 0, 0);
+    List<WordCounts[]> freed = new ArrayList<>();
+    assertTrue(held.hold());
+    assertTrue(held.hold());
+    held.evict(freed::add);
+    assertFalse(held.hold(), "a read after the eviction");
+    held.release();
+    assertEquals(0, freed.size(), "given back while a read holds the tables");
+    held.release();
+    assertEquals(1, freed.size());
+    assertSame(shards, freed.get(0));
+    held.evict(freed::add);
+    assertEquals(1, freed.size(), "given back twice");
+
+    WordCountResult unread = new WordCountResult(new WordCounts[] {new WordCounts(16)}, 0, 0, 1, 0, 0, 0);
+    unread.evict(freed::add);
+    assertEquals(2, freed.size(), "an unread result gives its tables back at once");
   }
 }

@@ -45,26 +45,36 @@ class WordCountsTest {
   }
 
   @Test
-  @DisplayName("a cleared table keeps its capacity and counts afresh, nothing of its earlier words left")
+  @DisplayName("a cleared table keeps its capacity and counts afresh, nothing of its earlier words left (full or sparse)")
   void clearForReuse() {
-    WordCounts counts = new WordCounts(1);
-    for (int i = 0; i < 5_000; i++) {
-      counts.add("before" + i, i + 1);
+    for (int reserved : new int[] {0, 200_000}) { // 5,000 words fill a table, or sit sparse in a reserved one
+      WordCounts counts = new WordCounts(1);
+      counts.reserve(reserved, reserved * 10);
+      for (int i = 0; i < 5_000; i++) {
+        counts.add("before" + i, i + 1);
+      }
+      int capacity = counts.capacity();
+      counts.clear();
+      String what = reserved == 0 ? "full table" : "sparse table";
+      assertEquals(capacity, counts.capacity(), what);
+      assertEquals(0, counts.size(), what);
+      assertEquals(0, counts.total(), what);
+      assertEquals(0, counts.get("before7"), what);
+      counts.add("after", 3);
+      counts.add("before7", 2);
+      assertEquals(2, counts.size(), what);
+      assertEquals(5, counts.total(), what);
+      assertEquals(2, counts.get("before7"), what);
+      Map<String, Long> visited = new HashMap<>();
+      counts.forEach((bytes, off, len, hash, c) -> visited.put(new String(bytes, off, len, StandardCharsets.UTF_8), c));
+      assertEquals(Map.of("after", 3L, "before7", 2L), visited, what);
+      for (int i = 0; i < 5_000; i++) { // every slot was emptied: no old word is found, each is counted anew
+        counts.add("before" + i, 1);
+      }
+      assertEquals(5_001, counts.size(), what);
+      assertEquals(3, counts.get("before7"), what);
+      assertEquals(1, counts.get("before4999"), what);
     }
-    int capacity = counts.capacity();
-    counts.clear();
-    assertEquals(capacity, counts.capacity());
-    assertEquals(0, counts.size());
-    assertEquals(0, counts.total());
-    assertEquals(0, counts.get("before7"));
-    counts.add("after", 3);
-    counts.add("before7", 2);
-    assertEquals(2, counts.size());
-    assertEquals(5, counts.total());
-    assertEquals(2, counts.get("before7"));
-    Map<String, Long> visited = new HashMap<>();
-    counts.forEach((bytes, off, len, hash, c) -> visited.put(new String(bytes, off, len, StandardCharsets.UTF_8), c));
-    assertEquals(Map.of("after", 3L, "before7", 2L), visited);
   }
 
   @Test
