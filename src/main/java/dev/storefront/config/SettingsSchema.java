@@ -125,7 +125,7 @@ public final class SettingsSchema {
 
       integer("node", "processes", 0, 0, 256, "node processes forked by serve; 0 means one per core"),
       integer("node", "eventLoops", 0, 0, 256, "event loops (and HTTP verticles) per node; 0 means 1 when processes > 1, else one per core"),
-      string("node", "jvmOptions", "-Xms64m -Xmx512m -XX:+UseSerialGC -Xss512k -XX:PretenureSizeThreshold=1m",
+      string("node", "jvmOptions", "-Xms64m -Xmx512m -XX:+UseSerialGC -Xss512k",
           "JVM options serve passes to each node process"),
       integer("node", "drainTimeoutMs", 10000, 0, 600000, "time nodes get to finish in-flight work on SIGTERM"),
       integer("node", "readyTimeoutMs", 90000, 1000, 600000, "time serve waits for every node to report ready"),
