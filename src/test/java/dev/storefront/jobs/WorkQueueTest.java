@@ -52,7 +52,7 @@ class WorkQueueTest {
   }
 
   @Test
-  @DisplayName("work goes to whichever worker asks first, oldest first; a free worker is never left waiting behind a busy one")
+  @DisplayName("work goes to whichever worker asks first; a free worker is never left waiting behind a busy one")
   void freeWorkersTakeTheOldestWork() throws Exception {
     Future<Message<Object>> busy = send(JobAddresses.MAP, "task-1");
     Message<Object> first = get(take());
@@ -88,6 +88,23 @@ class WorkQueueTest {
     assertEquals(null, queue.poll());
     handedToWaitingWorker("task-4");
     assertFalse(one.isComplete() || two.isComplete() || probe.isComplete());
+  }
+
+  @Test
+  @DisplayName("queued map tasks go before merges queued earlier, each kind oldest first")
+  void mapTasksBeforeMerges() throws Exception {
+    Future<Message<Object>> held = send(JobAddresses.REDUCE, "merge-1");
+    send(JobAddresses.REDUCE, "merge-2");
+    send(JobAddresses.MAP, "task-1");
+    send(JobAddresses.REDUCE, "merge-3");
+    send(JobAddresses.MAP, "task-2");
+    assertEquals("task-1", get(take()).body()); // delivered in order: all five were queued before the take
+    assertEquals("task-2", queue.poll().body());
+    assertEquals("merge-1", get(take()).body());
+    assertEquals("merge-2", queue.poll().body());
+    assertEquals("merge-3", queue.poll().body());
+    assertEquals(null, queue.poll());
+    assertFalse(held.isComplete());
   }
 
   @Test
