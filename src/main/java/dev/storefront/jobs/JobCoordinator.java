@@ -34,11 +34,11 @@ import java.util.stream.Collectors;
  * flight over the event bus (so every node's workers take tasks), retries a task that fails or times out up to
  * {@code jobs.maxAttempts} attempts, and re-sends every task in flight when a node leaves the cluster, as soon as
  * the event bus no longer lists its workers (which of them the dead node held is unknown, and waiting for their
- * timeouts would stall the job), keeps the
- * first result of each partition (a retried or re-sent partition is never counted twice), counts progress once
- * per partition in a clustered counter, and reduces while it maps: each accepted map output is merged shard by
- * shard into the job's reduce tables by this node's own worker verticles (through its {@link WorkQueue}), one merge
- * at a time per shard and the shards in parallel, so only the last merges remain when the last partition is done
+ * timeouts would stall the job), keeps the first result of each partition (a retried or re-sent partition is
+ * never counted twice), counts progress once per partition in a clustered counter, and reduces while it maps:
+ * each accepted map output is merged shard by shard into the job's reduce tables by this node's own worker
+ * verticles (through its {@link WorkQueue}), one merge at a time per shard and the shards in parallel, so only the
+ * last merges remain when the last partition is done
  * (that tail is the job's reduce time). Merges share the workers' threads with map tasks: a node with K workers
  * runs at most K threads of job work, and {@code jobs.workersPerNode} bounds what jobs take from the node.
  */

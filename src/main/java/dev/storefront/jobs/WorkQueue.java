@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>
  * Map tasks go first, then merges, each in arrival order. A coordinator keeps only as many map tasks in flight as
  * there are workers, so merges still run whenever a worker is between two tasks; but a job's last map task no
- * longer waits behind the merges of the outputs before it (four per output, about 7 ms each for a 40M-line
- * file): it starts at once, and the other worker merges meanwhile. In arrival order, the last task of a warm
- * two-worker 40M-line job had started 40-50 ms after it was sent, and ran alone to the end.
+ * longer waits behind the merges of the outputs before it (four per output, a few milliseconds each for a
+ * 40M-line file): it starts at once, and the other worker merges meanwhile. In arrival order, the last task of a
+ * warm two-worker 40M-line job had started 30-50 ms after it was sent, and ran alone to the end.
  * <p>
  * Before it, every worker verticle consumed the work addresses itself, and the event bus dealt messages to them
  * round robin, blind to which one was busy: with two workers, the next map task or merge often queued behind a
