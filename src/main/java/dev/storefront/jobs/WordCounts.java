@@ -13,8 +13,9 @@ import java.util.Arrays;
  * word's hash and its arena offset, so a probe reads one array and a hit one arena entry: counting a word that is
  * new costs one cache miss, one already there two (the slot's offset, length, hash and count used to be four
  * parallel arrays, and adding words took a quarter of a warm map's and merge's profile). A million words are a
- * handful of objects for the garbage collector, not a million. {@link #forEach} and {@link #clear} walk the arena: they cost what the table
- * holds, not its capacity (a worker reuses one table for partitions large and small). Single-threaded.
+ * handful of objects for the garbage collector, not a million. {@link #forEach} walks the arena, and so does
+ * {@link #clear} on a sparse table: they cost what the table holds, not its capacity (a worker reuses one table
+ * for partitions large and small). Single-threaded.
  */
 public final class WordCounts {
 
@@ -199,16 +200,13 @@ public final class WordCounts {
   public void clear() {
     if (size > slots.length >>> 2) {
       Arrays.fill(slots, 0L);
-      arenaUsed = 0;
-      size = 0;
-      total = 0;
-      return;
-    }
-    for (int at = 0; at < arenaUsed; at = next(at)) {
-      int i = (int) INT.get(arena, at) & mask;
-      while (slots[i] != 0) {
-        slots[i] = 0;
-        i = (i + 1) & mask;
+    } else {
+      for (int at = 0; at < arenaUsed; at = next(at)) {
+        int i = (int) INT.get(arena, at) & mask;
+        while (slots[i] != 0) {
+          slots[i] = 0;
+          i = (i + 1) & mask;
+        }
       }
     }
     arenaUsed = 0;
