@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,26 +32,34 @@ final class StorefrontProcess implements AutoCloseable {
   static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC");
 
   private final Process process;
+  private final int port;
   private final CompletableFuture<String> ready = new CompletableFuture<>();
 
-  private StorefrontProcess(Process process) {
+  StorefrontProcess(Process process, int port) {
     this.process = process;
+    this.port = port;
     Thread reader = new Thread(this::drainOutput, "storefront-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** {@code java -jar JAR serve --processes P --event-loops E --set http.port=PORT ...extra}, awaited until ready. */
-  static StorefrontProcess serve(Path jar, int processes, int eventLoops, int port, List<String> extra, Duration readyTimeout)
-      throws IOException, InterruptedException {
+  /**
+   * {@code java -jar JAR serve --processes P --event-loops E --set http.port=PORT ...extra}, awaited until ready;
+   * {@code eventLoops} null leaves serve's default.
+   */
+  static StorefrontProcess serve(Path jar, int processes, Integer eventLoops, int port, List<String> extra,
+                                 Duration readyTimeout) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaCommand());
     cmd.addAll(JVM_OPTIONS);
-    cmd.addAll(List.of("-jar", jar.toString(), "serve", "--processes", Integer.toString(processes),
-        "--event-loops", Integer.toString(eventLoops), "--set", "http.port=" + port));
+    cmd.addAll(List.of("-jar", jar.toString(), "serve", "--processes", Integer.toString(processes)));
+    if (eventLoops != null) {
+      cmd.addAll(List.of("--event-loops", eventLoops.toString()));
+    }
+    cmd.addAll(List.of("--set", "http.port=" + port));
     cmd.addAll(extra);
     log.info("starting {}", String.join(" ", cmd));
-    StorefrontProcess sf = new StorefrontProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    StorefrontProcess sf = new StorefrontProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
     try {
       sf.awaitReady(readyTimeout);
       return sf;
@@ -103,9 +112,53 @@ final class StorefrontProcess implements AutoCloseable {
         + String.join("\n  ", tail)));
   }
 
+  /** Its HTTP address, {@code http://127.0.0.1:PORT}. */
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** The java launcher of the JVM running this code. */
+  static String javaCommand() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The node processes (the supervisor's children), for their resident sizes. */
+  List<ProcessHandle> nodes() {
+    return process.children().toList();
+  }
+
+  /**
+   * Stops ({@code SIGSTOP}) or resumes ({@code SIGCONT}) the supervisor and its nodes, so that a Storefront waiting
+   * its turn in a comparison takes no CPU (Hazelcast heartbeats, the compiler, timers) from the one measured. Nodes
+   * are resumed before the supervisor, and every node of a cluster together: keep pauses under Hazelcast's
+   * {@code max.no.heartbeat.seconds} (5 s in the shipped cluster config). False when {@code kill} failed (not a
+   * Unix system): then nothing is paused.
+   */
+  boolean pause(boolean stop) {
+    List<String> cmd = new ArrayList<>(List.of("kill", stop ? "-STOP" : "-CONT"));
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    if (stop) {
+      all.add(0, process.toHandle());
+    } else {
+      all.add(process.toHandle());
+    }
+    all.forEach(p -> cmd.add(Long.toString(p.pid())));
+    try {
+      Process kill = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      kill.getInputStream().transferTo(OutputStream.nullOutputStream());
+      return kill.waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** SIGTERM (the supervisor drains its nodes), then kill whatever is left after 30 s. */
   @Override
   public void close() throws InterruptedException {
+    pause(false); // a paused Storefront would not drain
     List<ProcessHandle> nodes = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -118,6 +171,20 @@ final class StorefrontProcess implements AutoCloseable {
         node.destroyForcibly();
       }
     }
+  }
+
+  /** The peak resident set size (VmHWM) of a live process in MB, or null where /proc does not tell. */
+  static Long peakRssMb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("no peak RSS for process {}: {}", pid, e.toString());
+    }
+    return null;
   }
 
   /** The fat jar this code runs from, or null when it runs from class directories. */

@@ -14,24 +14,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code storefront wordcount FILE}: counts a 1-gram file with worker verticles. Without {@code --url}: in this
@@ -134,39 +128,16 @@ public final class WordCountCommand implements Callable<Integer> {
   }
 
   private JsonObject runOnCluster(Settings settings, ProgressDisplay progress) throws Exception {
-    String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    JobApiClient client = new JobApiClient(url);
     JsonObject request = new JsonObject().put("source", new JsonObject().put("type", "ngrams").put("path", clusterPath(settings)));
     if (partitionBytes != null) {
       request.put("partitionBytes", partitionBytes);
     }
-    HttpResponse<String> submitted = client.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(request.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    if (submitted.statusCode() != 202) {
-      return new JsonObject().put("error", "HTTP " + submitted.statusCode() + ": " + submitted.body());
+    JsonObject end = client.run(request, state -> progress.update(state.getLong("done", 0L), state.getLong("total", 0L)));
+    if (end.containsKey("error") && !end.containsKey("state")) {
+      return end;
     }
-    long id = new JsonObject(submitted.body()).getLong("id");
-    JsonObject end = null;
-    HttpResponse<Stream<String>> events = client.send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + id + "/events")).GET().build(),
-        HttpResponse.BodyHandlers.ofLines());
-    try (Stream<String> lines = events.body()) {
-      Iterator<String> it = lines.iterator();
-      while (it.hasNext()) {
-        String line = it.next();
-        if (line.startsWith("data: ")) {
-          JsonObject state = new JsonObject(line.substring(6));
-          progress.update(state.getLong("done", 0L), state.getLong("total", 0L));
-          if (JobService.TERMINAL.contains(state.getString("state"))) {
-            end = state;
-            break;
-          }
-        }
-      }
-    }
-    if (end == null) {
-      return new JsonObject().put("error", "the event stream of job " + id + " ended before the job");
-    }
+    long id = end.getLong("id");
     if (!"succeeded".equals(end.getString("state"))) {
       return new JsonObject().put("error", "job " + id + " " + end.getString("state") + ": " + end.getString("error", ""));
     }
@@ -174,12 +145,11 @@ public final class WordCountCommand implements Callable<Integer> {
     for (String w : words) {
       query.append("&word=").append(URLEncoder.encode(w, StandardCharsets.UTF_8));
     }
-    HttpResponse<String> result = client.send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + id + "/result" + query)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (result.statusCode() != 200) {
-      return new JsonObject().put("error", "HTTP " + result.statusCode() + ": " + result.body());
+    try {
+      return new JsonObject(client.get("/jobs/" + id + "/result" + query));
+    } catch (IOException e) {
+      return new JsonObject().put("error", e.getMessage());
     }
-    return new JsonObject(result.body());
   }
 
   private void print(JsonObject a) {
