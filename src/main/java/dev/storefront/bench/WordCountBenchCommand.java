@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * in alternating order, so that the machine's drift (here its speed moved by up to 40 % within minutes) falls on
  * both alike; the ratio of each pair is the speed-up, and the report gives their median. A Storefront waiting its
  * turn is paused with SIGSTOP: idle, it still spends CPU (Hazelcast's heartbeats, the compiler finishing lukewarm
- * code, timers), and on 2 cores that CPU came out of the other one's job (the 2-worker node lost 10-20 % that way).
+ * code, timers), and on 2 cores that CPU came out of the other one's job (in the same minutes, a warm 2-worker
+ * node's 40M-line jobs took 0.540 s beside a running 1-worker node, 0.445 s beside a paused one).
  * Paused, each job has the machine to itself, as when one Storefront runs alone.
  */
 @Command(name = "wordcount", mixinStandardHelpOptions = true,
@@ -73,8 +74,9 @@ public final class WordCountBenchCommand implements Callable<Integer> {
       description = "which of standalone, node, cluster (default ${DEFAULT-VALUE})")
   List<String> layouts;
 
-  @Option(names = "--warmup", defaultValue = "10", paramLabel = "N",
-      description = "unmeasured jobs per file on each Storefront before the pairs (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "30", paramLabel = "N",
+      description = {"unmeasured jobs per file on each Storefront before the pairs (default ${DEFAULT-VALUE}: a node's "
+          + "compiler still spent 55-80 ms of CPU per 40M-line job after 25 jobs, 15 ms after 60)"})
   int warmup;
 
   @Option(names = "--pairs", defaultValue = "10", paramLabel = "N",
@@ -84,6 +86,10 @@ public final class WordCountBenchCommand implements Callable<Integer> {
   @Option(names = "--standalone-pairs", defaultValue = "5", paramLabel = "N",
       description = "measured pairs per file, standalone (default ${DEFAULT-VALUE})")
   int standalonePairs;
+
+  @Option(names = "--standalone-java-options", paramLabel = "OPTS",
+      description = "JVM options of the standalone runs, space-separated (default: none, as `java -jar` runs it)")
+  String standaloneJavaOptions;
 
   @Option(names = "--no-pause", description = "let the Storefront waiting its turn run instead of pausing it (SIGSTOP)")
   boolean noPause;
@@ -135,7 +141,8 @@ public final class WordCountBenchCommand implements Callable<Integer> {
     }
     JsonObject data = new JsonObject()
         .put("settings", new JsonObject().put("warmupJobs", warmup).put("pairs", pairs)
-            .put("standalonePairs", standalonePairs).put("paused", !noPause))
+            .put("standalonePairs", standalonePairs).put("paused", !noPause)
+            .put("standaloneJavaOptions", standaloneJavaOptions == null ? "" : standaloneJavaOptions.trim()))
         .put("comparisons", comparisons);
     Files.createDirectories(out);
     Files.writeString(out.resolve("wordcount.json"), data.encodePrettily());
@@ -208,9 +215,13 @@ public final class WordCountBenchCommand implements Callable<Integer> {
 
   /** One {@code java -jar JAR wordcount FILE --workers K --json}: its JSON, plus {@code peakRssMb}. */
   private JsonObject runStandalone(Path storefront, Path file, int workers) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(StorefrontProcess.javaCommand(), "-jar", storefront.toString(), "wordcount",
-        file.toString(), "--workers", Integer.toString(workers), "--json")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> cmd = new ArrayList<>(List.of(StorefrontProcess.javaCommand()));
+    if (standaloneJavaOptions != null && !standaloneJavaOptions.isBlank()) {
+      cmd.addAll(List.of(standaloneJavaOptions.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-jar", storefront.toString(), "wordcount", file.toString(), "--workers",
+        Integer.toString(workers), "--json"));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     long deadline = System.nanoTime() + jobTimeout.toNanos();
     Long peak = null;
     byte[] output;
