@@ -16,10 +16,8 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,6 +35,9 @@ public final class ScalingCommand implements Callable<Integer> {
 
   @Mixin
   SettingsOptions settingsOptions;
+
+  @Mixin
+  LaunchOptions launch;
 
   @Option(names = "--max-processes", paramLabel = "M", description = "processes from 1 to M (default: cores)")
   Integer maxProcesses;
@@ -65,16 +66,6 @@ public final class ScalingCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "target/bench", paramLabel = "DIR", description = "report directory (default ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--jar", paramLabel = "JAR", description = "Storefront jar to start (default: the jar running this command)")
-  Path jar;
-
-  @Option(names = "--db-url", paramLabel = "URL", description = "PostgreSQL for every run (setting db.url; empty: one embedded for the sweep)")
-  String dbUrl;
-
-  @Option(names = "--ready-timeout", defaultValue = "120s", converter = DurationConverter.class, paramLabel = "T",
-      description = "time Storefront gets to become ready (default ${DEFAULT-VALUE})")
-  Duration readyTimeout;
-
   @Option(names = "--max-error-rate", defaultValue = "0.01", paramLabel = "X", description = "exit 1 when a run's HTTP error rate exceeds this (default ${DEFAULT-VALUE})")
   double maxErrorRate;
 
@@ -85,22 +76,14 @@ public final class ScalingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path storefront = jar != null ? jar : StorefrontProcess.thisJar();
-    if (storefront == null) {
-      throw new ParameterException(spec.commandLine(), "bench scaling starts Storefront from its jar: run it from "
-          + "target/storefront.jar (mvn package) or pass --jar");
-    }
+    Path storefront = launch.jar(spec);
     idRange = HttpLoadCommand.parseRange(spec, ids);
     int cores = Runtime.getRuntime().availableProcessors();
     int max = maxProcesses != null ? maxProcesses : cores;
     if (max < 1 || eventLoopsList.isEmpty() || eventLoopsList.stream().anyMatch(e -> e < 1)) {
       throw new ParameterException(spec.commandLine(), "--max-processes and every --event-loops-list entry must be at least 1");
     }
-    Map<String, String> flags = new HashMap<>();
-    if (dbUrl != null) {
-      flags.put("db.url", dbUrl);
-    }
-    Settings settings = settingsOptions.load(flags);
+    Settings settings = launch.settings(settingsOptions);
     JsonArray runs = new JsonArray();
     double worstErrorRate = 0;
     try (Database db = QueryBenchCommand.openDatabase(settings)) {
@@ -132,7 +115,7 @@ public final class ScalingCommand implements Callable<Integer> {
       int port = FreePorts.any();
       List<String> extra = List.of("--db-url", db,
           "--set", "cluster.name=bench-scaling-" + ProcessHandle.current().pid() + "-" + p + "x" + e);
-      try (StorefrontProcess sf = StorefrontProcess.serve(storefront, p, e, port, extra, readyTimeout)) {
+      try (StorefrontProcess sf = StorefrontProcess.serve(storefront, p, e, port, extra, launch.readyTimeout)) {
         LoadResult http = HttpLoadGenerator.run(new LoadConfig("http://127.0.0.1:" + port + "/products/{id}",
             connections, 1, duration, warmup, 0, idRange[0], idRange[1], Duration.ofSeconds(5)));
         run.put("http", http.toJson());

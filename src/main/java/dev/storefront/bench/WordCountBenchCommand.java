@@ -59,6 +59,9 @@ public final class WordCountBenchCommand implements Callable<Integer> {
   @Mixin
   SettingsOptions settingsOptions;
 
+  @Mixin
+  LaunchOptions launch;
+
   @Option(names = "--file", paramLabel = "FILE", description = "a 1-gram file to count (repeatable; all in one directory)")
   List<Path> files = new ArrayList<>();
 
@@ -94,16 +97,6 @@ public final class WordCountBenchCommand implements Callable<Integer> {
   @Option(names = "--no-pause", description = "let the Storefront waiting its turn run instead of pausing it (SIGSTOP)")
   boolean noPause;
 
-  @Option(names = "--jar", paramLabel = "JAR", description = "Storefront jar to start (default: the jar running this command)")
-  Path jar;
-
-  @Option(names = "--db-url", paramLabel = "URL", description = "PostgreSQL for the node and cluster layouts (setting db.url; empty: an embedded one)")
-  String dbUrl;
-
-  @Option(names = "--ready-timeout", defaultValue = "120s", converter = DurationConverter.class, paramLabel = "T",
-      description = "time Storefront gets to become ready (default ${DEFAULT-VALUE})")
-  Duration readyTimeout;
-
   @Option(names = "--job-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "T",
       description = "time a standalone run gets (default ${DEFAULT-VALUE})")
   Duration jobTimeout;
@@ -118,11 +111,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path storefront = jar != null ? jar : StorefrontProcess.thisJar();
-    if (storefront == null) {
-      throw new ParameterException(spec.commandLine(), "bench wordcount starts Storefront from its jar: run it from "
-          + "target/storefront.jar (mvn package) or pass --jar");
-    }
+    Path storefront = launch.jar(spec);
     if (!LAYOUTS.containsAll(layouts) || layouts.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--layouts takes standalone, node and cluster, got " + layouts);
     }
@@ -253,11 +242,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
 
   private List<JsonObject> warm(Path storefront, List<Path> inputs, String layout) throws Exception {
     int processes = layout.equals("cluster") ? 2 : 1;
-    Map<String, String> flags = new HashMap<>();
-    if (dbUrl != null) {
-      flags.put("db.url", dbUrl);
-    }
-    Settings settings = settingsOptions.load(flags);
+    Settings settings = launch.settings(settingsOptions);
     Map<Path, Comparison> byFile = new HashMap<>();
     inputs.forEach(f -> byFile.put(f, new Comparison(layout, f)));
     try (Database db = Database.open(settings);
@@ -313,7 +298,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
     progress.flush();
     return StorefrontProcess.serve(storefront, processes, null, FreePorts.any(), List.of("--db-url", db.url().uri(),
         "--set", "jobs.workersPerNode=" + workers, "--set", "jobs.dataDir=" + inputs.get(0).getParent(),
-        "--set", "cluster.name=" + cluster, "--set", "cluster.port=" + FreePorts.base(8)), readyTimeout);
+        "--set", "cluster.name=" + cluster, "--set", "cluster.port=" + FreePorts.base(8)), launch.readyTimeout);
   }
 
   private static JsonObject jobRequest(Path file) {

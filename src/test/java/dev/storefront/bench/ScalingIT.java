@@ -7,10 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,20 +21,14 @@ class ScalingIT {
   @Test
   @DisplayName("a one-configuration sweep starts Storefront, measures it, stops it, and writes the report")
   void oneConfiguration(Vertx vertx, @TempDir Path out) throws Exception {
-    String jar = System.getProperty("storefront.jar", "target/storefront.jar");
-    assertTrue(Files.isRegularFile(Path.of(jar)), "the fat jar is needed: " + jar);
+    String jar = BenchCli.jar();
     String db = BenchTestDatabase.create(vertx);
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    CommandLine cl = new CommandLine(new BenchCommand());
-    cl.setOut(new PrintWriter(stdout, true));
-    cl.setErr(new PrintWriter(stderr, true));
 
-    int code = cl.execute("scaling", "--jar", jar, "--db-url", db, "--max-processes", "1", "--event-loops-list", "1",
+    BenchCli.Result r = BenchCli.run("scaling", "--jar", jar, "--db-url", db, "--max-processes", "1", "--event-loops-list", "1",
         "-d", "1s", "--warmup", "1s", "-c", "4", "--ids", "100..100", "--queries", "200", "--out", out.toString(), "--json");
 
-    assertEquals(0, code, stdout + "\n" + stderr);
-    JsonObject report = new JsonObject(stdout.toString());
+    assertEquals(0, r.code(), r.both());
+    JsonObject report = new JsonObject(r.stdout());
     JsonObject run = report.getJsonArray("runs").getJsonObject(0);
     assertEquals(null, run.getString("error"), run.encodePrettily());
     assertTrue(run.getJsonObject("http").getLong("requests") > 0, run.encodePrettily());

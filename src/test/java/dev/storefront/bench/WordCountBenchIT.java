@@ -7,10 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,22 +26,16 @@ class WordCountBenchIT {
   @Test
   @DisplayName("standalone and warm-node comparisons on a generated file: every job counts every line")
   void standaloneAndNode(Vertx vertx, @TempDir Path dir) throws Exception {
-    String jar = System.getProperty("storefront.jar", "target/storefront.jar");
-    assertTrue(Files.isRegularFile(Path.of(jar)), "the fat jar is needed: " + jar);
+    String jar = BenchCli.jar();
     String db = BenchTestDatabase.create(vertx);
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    CommandLine cl = new CommandLine(new BenchCommand());
-    cl.setOut(new PrintWriter(stdout, true));
-    cl.setErr(new PrintWriter(stderr, true));
 
-    int code = cl.execute("wordcount", "--jar", jar, "--db-url", db, "--lines", "100000", "--data-dir",
+    BenchCli.Result r = BenchCli.run("wordcount", "--jar", jar, "--db-url", db, "--lines", "100000", "--data-dir",
         dir.resolve("data").toString(), "--layouts", "standalone,node", "--warmup", "1", "--pairs", "2",
         "--standalone-pairs", "1", "--out", dir.resolve("out").toString(), "--json");
 
-    assertEquals(0, code, stdout + "\n" + stderr);
+    assertEquals(0, r.code(), r.both());
     assertTrue(Files.isRegularFile(dir.resolve("data/1gram-100000.tsv")));
-    JsonObject report = new JsonObject(stdout.toString());
+    JsonObject report = new JsonObject(r.stdout());
     assertEquals(report.getJsonArray("comparisons"),
         new JsonObject(Files.readString(dir.resolve("out/wordcount.json"))).getJsonArray("comparisons"));
     assertEquals(2, report.getJsonArray("comparisons").size());
