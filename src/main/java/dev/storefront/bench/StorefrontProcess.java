@@ -35,12 +35,20 @@ final class StorefrontProcess implements AutoCloseable {
   private final int port;
   private final CompletableFuture<String> ready = new CompletableFuture<>();
 
+  /** On an interrupted bench (Ctrl-C): a paused Storefront would stay paused, and every one would outlive us. */
+  private final Thread onExit;
+
   StorefrontProcess(Process process, int port) {
     this.process = process;
     this.port = port;
     Thread reader = new Thread(this::drainOutput, "storefront-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
+    onExit = new Thread(() -> {
+      pause(false);
+      process.destroy();
+    }, "storefront-stop-" + process.pid());
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /**
@@ -158,6 +166,11 @@ final class StorefrontProcess implements AutoCloseable {
   /** SIGTERM (the supervisor drains its nodes), then kill whatever is left after 30 s. */
   @Override
   public void close() throws InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException e) {
+      // the JVM is exiting: the hook stops it
+    }
     pause(false); // a paused Storefront would not drain
     List<ProcessHandle> nodes = process.descendants().toList();
     process.destroy();
