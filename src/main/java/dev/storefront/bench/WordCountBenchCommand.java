@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * {@code storefront bench wordcount}: word-count job seconds with 1 and with 2 workers per node, in three layouts:
@@ -108,6 +110,9 @@ public final class WordCountBenchCommand implements Callable<Integer> {
   boolean json;
 
   private PrintWriter progress;
+  /** Where the JVMs measured write their GC logs (for their peak heap); removed at the end. */
+  private Path gcLogs;
+  private int standaloneRuns;
 
   @Override
   public Integer call() throws Exception {
@@ -123,10 +128,17 @@ public final class WordCountBenchCommand implements Callable<Integer> {
     List<Path> inputs = inputs();
     JsonArray comparisons = new JsonArray();
     int failed = 0;
-    for (String layout : layouts) {
-      for (JsonObject c : layout.equals("standalone") ? standalone(storefront, inputs) : warm(storefront, inputs, layout)) {
-        comparisons.add(c);
-        failed += c.containsKey("error") ? 1 : 0;
+    gcLogs = Files.createTempDirectory("storefront-bench-gc");
+    try {
+      for (String layout : layouts) {
+        for (JsonObject c : layout.equals("standalone") ? standalone(storefront, inputs) : warm(storefront, inputs, layout)) {
+          comparisons.add(c);
+          failed += c.containsKey("error") ? 1 : 0;
+        }
+      }
+    } finally {
+      try (Stream<Path> files = Files.walk(gcLogs)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
     JsonObject data = new JsonObject()
@@ -200,12 +212,14 @@ public final class WordCountBenchCommand implements Callable<Integer> {
     return result;
   }
 
-  /** One {@code java -jar JAR wordcount FILE --workers K --json}: its JSON, plus {@code peakRssMb}. */
+  /** One {@code java -jar JAR wordcount FILE --workers K --json}: its JSON, plus {@code peakRssMb} and {@code peakHeapMb}. */
   private JsonObject runStandalone(Path storefront, Path file, int workers) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(StorefrontProcess.javaCommand()));
     if (standaloneJavaOptions != null && !standaloneJavaOptions.isBlank()) {
       cmd.addAll(List.of(standaloneJavaOptions.trim().split("\\s+")));
     }
+    Path gcLog = gcLogs.resolve("standalone-" + ++standaloneRuns + ".log");
+    cmd.add(GcLog.option(gcLog));
     cmd.addAll(List.of("-jar", storefront.toString(), "wordcount", file.toString(), "--workers",
         Integer.toString(workers), "--json"));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -230,9 +244,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
       throw new IOException("exit " + p.exitValue() + ": " + text);
     }
     JsonObject answer = new JsonObject(text.substring(0, text.lastIndexOf('}') + 1));
-    if (peak != null) {
-      answer.put("peakRssMb", peak);
-    }
+    answer.put("peakRssMb", peak).put("peakHeapMb", GcLog.peakHeapMb(gcLog));
     return answer;
   }
 
@@ -244,8 +256,8 @@ public final class WordCountBenchCommand implements Callable<Integer> {
     Map<Path, Comparison> byFile = new HashMap<>();
     inputs.forEach(f -> byFile.put(f, new Comparison(layout, f)));
     try (Database db = Database.open(settings);
-         StorefrontProcess one = start(storefront, db, inputs, processes, 1);
-         StorefrontProcess two = start(storefront, db, inputs, processes, 2)) {
+         StorefrontProcess one = start(storefront, settings, db, inputs, layout, processes, 1);
+         StorefrontProcess two = start(storefront, settings, db, inputs, layout, processes, 2)) {
       Map<Integer, StorefrontProcess> serves = Map.of(1, one, 2, two);
       Map<Integer, JobApiClient> clients = Map.of(1, new JobApiClient(one.url()), 2, new JobApiClient(two.url()));
       int current = 2; // the one running; the other is paused
@@ -284,19 +296,37 @@ public final class WordCountBenchCommand implements Callable<Integer> {
         byFile.values().forEach(c -> c.peakRssMb.put(workers, peak < 0 ? null : peak));
       }
     }
+    for (int workers : List.of(1, 2)) { // the nodes wrote their heap at exit: the serves are stopped now
+      Long peak = null;
+      try (Stream<Path> logs = Files.list(nodeGcLogs(layout, workers))) {
+        for (Path log : logs.toList()) {
+          Long p = GcLog.peakHeapMb(log);
+          peak = p == null ? peak : peak == null ? p : Math.max(peak, p);
+        }
+      }
+      Long nodesPeak = peak;
+      byFile.values().forEach(c -> c.peakHeapMb.put(workers, nodesPeak));
+    }
     List<JsonObject> result = new ArrayList<>();
     inputs.forEach(f -> result.add(byFile.get(f).toJson()));
     return result;
   }
 
-  private StorefrontProcess start(Path storefront, Database db, List<Path> inputs, int processes, int workers)
-      throws IOException, InterruptedException {
+  private StorefrontProcess start(Path storefront, Settings settings, Database db, List<Path> inputs, String layout,
+                                  int processes, int workers) throws IOException, InterruptedException {
     String cluster = "bench-wordcount-" + ProcessHandle.current().pid() + "-" + processes + "x" + workers;
     progress.printf("bench wordcount: starting serve --processes %d with %d worker(s) per node%n", processes, workers);
     progress.flush();
+    Path logs = Files.createDirectories(nodeGcLogs(layout, workers));
+    String jvmOptions = settings.string("node.jvmOptions").trim() + " " + GcLog.option(logs.resolve("node-%p.log"));
     return StorefrontProcess.serve(storefront, processes, null, FreePorts.any(), List.of("--db-url", db.url().uri(),
         "--set", "jobs.workersPerNode=" + workers, "--set", "jobs.dataDir=" + inputs.get(0).getParent(),
-        "--set", "cluster.name=" + cluster, "--set", "cluster.port=" + FreePorts.base(8)), launch.readyTimeout);
+        "--set", "cluster.name=" + cluster, "--set", "cluster.port=" + FreePorts.base(8),
+        "--set", "node.jvmOptions=" + jvmOptions), launch.readyTimeout);
+  }
+
+  private Path nodeGcLogs(String layout, int workers) {
+    return gcLogs.resolve(layout + "-" + workers);
   }
 
   private static JsonObject jobRequest(Path file) {
@@ -327,6 +357,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
     final Map<Integer, List<Double>> seconds = Map.of(1, new ArrayList<>(), 2, new ArrayList<>());
     final Map<Integer, List<Double>> reduceShares = Map.of(1, new ArrayList<>(), 2, new ArrayList<>());
     final Map<Integer, Long> peakRssMb = new HashMap<>();
+    final Map<Integer, Long> peakHeapMb = new HashMap<>();
     Long lines;
     String error;
 
@@ -349,8 +380,11 @@ public final class WordCountBenchCommand implements Callable<Integer> {
       if (job.containsKey("reduceSeconds") && s > 0) {
         reduceShares.get(workers).add(job.getDouble("reduceSeconds") / s);
       }
-      if (job.containsKey("peakRssMb")) {
+      if (job.getLong("peakRssMb") != null) {
         peakRssMb.merge(workers, job.getLong("peakRssMb"), Math::max);
+      }
+      if (job.getLong("peakHeapMb") != null) {
+        peakHeapMb.merge(workers, job.getLong("peakHeapMb"), Math::max);
       }
       long l = job.getLong("lines");
       if (lines == null) {
@@ -373,7 +407,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
         if (!reduceShares.get(w).isEmpty()) {
           v.put("reduceShare", median(reduceShares.get(w)));
         }
-        v.put("peakRssMb", peakRssMb.get(w));
+        v.put("peakRssMb", peakRssMb.get(w)).put("peakHeapMb", peakHeapMb.get(w));
         o.put(w == 1 ? "workers1" : "workers2", v);
       }
       List<Double> ratios = ratios();
@@ -408,7 +442,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
   static String table(JsonArray comparisons) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "  %-10s %-26s %-20s %-20s %-22s %-12s %s%n", "layout", "file", "1 worker", "2 workers",
-        "speed-up (min-max)", "reduce (2w)", "peak RSS 1w/2w"));
+        "speed-up (min-max)", "reduce (2w)", "peak heap / RSS, 1w and 2w"));
     for (int i = 0; i < comparisons.size(); i++) {
       JsonObject c = comparisons.getJsonObject(i);
       sb.append(String.format(Locale.ROOT, "  %-10s %-26s %-20s %-20s %-22s %-12s %s%n", c.getString("layout"),
@@ -418,12 +452,13 @@ public final class WordCountBenchCommand implements Callable<Integer> {
               c.getDouble("speedupMin"), c.getDouble("speedupMax")) : "-",
           c.getJsonObject("workers2").containsKey("reduceShare")
               ? String.format(Locale.ROOT, "%.1f %%", 100 * c.getJsonObject("workers2").getDouble("reduceShare")) : "-",
-          mb(c.getJsonObject("workers1")) + " / " + mb(c.getJsonObject("workers2")) + " MB"));
+          mb(c.getJsonObject("workers1")) + ", " + mb(c.getJsonObject("workers2"))));
       if (c.getString("error") != null) {
         sb.append("      failed: ").append(c.getString("error")).append('\n');
       }
     }
-    sb.append("  seconds: the job's own time, median of the measured jobs; speed-up: median of the pairs' ratios\n");
+    sb.append("  seconds: the job's own time, median of the measured jobs; speed-up: median of the pairs' ratios;\n"
+        + "  peak heap from each JVM's GC log, peak RSS (VmHWM) per process, the largest of the run's JVMs\n");
     return sb.toString();
   }
 
@@ -432,8 +467,10 @@ public final class WordCountBenchCommand implements Callable<Integer> {
         ? String.format(Locale.ROOT, "%.3f s %5.0f MB/s", v.getDouble("medianSeconds"), v.getDouble("mbPerSec")) : "-";
   }
 
+  /** "heap / RSS MB" of one variant, "?" for what is unknown. */
   private static String mb(JsonObject v) {
-    Long m = v.getLong("peakRssMb");
-    return m == null ? "?" : m.toString();
+    Long heap = v.getLong("peakHeapMb");
+    Long rss = v.getLong("peakRssMb");
+    return (heap == null ? "?" : heap.toString()) + " / " + (rss == null ? "?" : rss.toString()) + " MB";
   }
 }

@@ -48,6 +48,7 @@ class WordCountBenchIT {
         assertEquals(jobs[i], c.getJsonObject(w).getJsonArray("seconds").size(), c.encodePrettily());
         assertTrue(c.getJsonObject(w).getDouble("medianSeconds") > 0, c.encodePrettily());
         assertNotNull(c.getJsonObject(w).getLong("peakRssMb"), c.encodePrettily());
+        assertTrue(c.getJsonObject(w).getLong("peakHeapMb") > 0, c.encodePrettily());
       }
       assertTrue(c.getDouble("speedup") > 0, c.encodePrettily());
     }

@@ -44,6 +44,32 @@ class WordCountBenchTest {
   }
 
   @Test
+  @DisplayName("peak heap from a GC log: the largest heap before a collection, or in use at exit (lines of real JVMs)")
+  void peakHeap() {
+    List<String> g1 = List.of(
+        "[0.011s][info][gc] Using G1",
+        "[0.494s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 19M->7M(388M) 12.609ms",
+        "[1.115s][info][gc] GC(2) Pause Young (Normal) (G1 Evacuation Pause) 21M->11M(388M) 11.781ms",
+        "[1.368s][info][gc,heap,exit] Heap",
+        "[1.368s][info][gc,heap,exit]  garbage-first heap   total 397312K, used 22697K [0x0000000687400000, 0x0000000800000000)",
+        "[1.368s][info][gc,heap,exit]   region size 4096K, 4 young (16384K), 1 survivors (4096K)",
+        "[1.368s][info][gc,heap,exit]  Metaspace       used 13597K, committed 13888K, reserved 1114112K",
+        "[1.368s][info][gc,heap,exit]   class space    used 1674K, committed 1792K, reserved 1048576K");
+    assertEquals(23L, GcLog.peakHeapMb(g1)); // 22697K at exit beats the 21M before GC(2)
+    List<String> serial = List.of(
+        "[0.007s][info][gc] Using Serial",
+        "[0.900s][info][gc] GC(0) Pause Young (Allocation Failure) 1G->120M(1500M) 20.1ms",
+        "[1.347s][info][gc,heap,exit] Heap",
+        "[1.347s][info][gc,heap,exit]  def new generation   total 116160K, used 84713K [0x0000000687400000, 0x000000068f200000, 0x0000000704d50000)",
+        "[1.347s][info][gc,heap,exit]   eden space 103296K,  82% used [0x0000000687400000, 0x000000068c6ba598, 0x000000068d8e0000)",
+        "[1.347s][info][gc,heap,exit]  tenured generation   total 258048K, used 40960K [0x0000000704d50000, 0x0000000714950000, 0x0000000800000000)",
+        "[1.347s][info][gc,heap,exit]  Metaspace       used 13622K, committed 13888K, reserved 1114112K");
+    assertEquals(1024L, GcLog.peakHeapMb(serial)); // the 1G before GC(0) beats 84713K + 40960K at exit
+    assertEquals(123L, GcLog.peakHeapMb(serial.subList(2, serial.size()))); // exit only: both generations
+    assertNull(GcLog.peakHeapMb(List.of("[0.007s][info][gc] Using Serial"))); // killed before any of it
+  }
+
+  @Test
   void medianAndLabels() {
     assertEquals(2.0, WordCountBenchCommand.median(List.of(3.0, 1.0, 2.0)));
     assertEquals(2.5, WordCountBenchCommand.median(List.of(4.0, 1.0, 2.0, 3.0)));
