@@ -318,7 +318,12 @@ public final class WordCountBenchCommand implements Callable<Integer> {
     progress.printf("bench wordcount: starting serve --processes %d with %d worker(s) per node%n", processes, workers);
     progress.flush();
     Path logs = Files.createDirectories(nodeGcLogs(layout, workers));
-    String jvmOptions = settings.string("node.jvmOptions").trim() + " " + GcLog.option(logs.resolve("node-%p.log"));
+    String jvmOptions = settings.string("node.jvmOptions").trim();
+    if (logs.toString().chars().anyMatch(Character::isWhitespace)) { // node.jvmOptions is split at whitespace
+      progress.println("bench wordcount: the temporary directory's path has a space: no peak heap for the nodes");
+    } else {
+      jvmOptions += " " + GcLog.option(logs.resolve("node-%p.log"));
+    }
     return StorefrontProcess.serve(storefront, processes, null, FreePorts.any(), List.of("--db-url", db.url().uri(),
         "--set", "jobs.workersPerNode=" + workers, "--set", "jobs.dataDir=" + inputs.get(0).getParent(),
         "--set", "cluster.name=" + cluster, "--set", "cluster.port=" + FreePorts.base(8),
