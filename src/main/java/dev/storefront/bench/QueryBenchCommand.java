@@ -1,7 +1,6 @@
 package dev.storefront.bench;
 
 import dev.storefront.config.Settings;
-import dev.storefront.config.SettingsOptions;
 import dev.storefront.db.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,8 +10,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -28,7 +25,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  SettingsOptions settingsOptions;
+  DatabaseOptions database;
 
   @Option(names = "--processes", defaultValue = "5", paramLabel = "P", description = "processes (default ${DEFAULT-VALUE}, as in the seed)")
   int processes;
@@ -52,9 +49,6 @@ public final class QueryBenchCommand implements Callable<Integer> {
           + " count the answers, as pgbench -T does (default: off, the seed's fixed count)")
   Duration duration;
 
-  @Option(names = "--db-url", paramLabel = "URL", description = "PostgreSQL to query (setting db.url; empty: the embedded one)")
-  String dbUrl;
-
   @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "give up after this long (default ${DEFAULT-VALUE})")
   int timeoutSeconds;
 
@@ -67,11 +61,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     QueryBench.Plan plan;
-    Map<String, String> flags = new HashMap<>();
-    if (dbUrl != null) {
-      flags.put("db.url", dbUrl);
-    }
-    Settings settings = settingsOptions.load(flags);
+    Settings settings = database.settings();
     try (Database db = openDatabase(settings)) {
       try {
         plan = new QueryBench.Plan(db.url().uri(), processes, connections, queries, productId, warmup.toMillis(),

@@ -2,7 +2,6 @@ package dev.storefront.bench;
 
 import dev.storefront.node.FreePorts;
 import dev.storefront.config.Settings;
-import dev.storefront.config.SettingsOptions;
 import dev.storefront.db.Database;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,9 +31,6 @@ public final class ScalingCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
-
-  @Mixin
-  SettingsOptions settingsOptions;
 
   @Mixin
   LaunchOptions launch;
@@ -83,7 +79,7 @@ public final class ScalingCommand implements Callable<Integer> {
     if (max < 1 || eventLoopsList.isEmpty() || eventLoopsList.stream().anyMatch(e -> e < 1)) {
       throw new ParameterException(spec.commandLine(), "--max-processes and every --event-loops-list entry must be at least 1");
     }
-    Settings settings = launch.settings(settingsOptions);
+    Settings settings = launch.settings();
     JsonArray runs = new JsonArray();
     double worstErrorRate = 0;
     try (Database db = QueryBenchCommand.openDatabase(settings)) {

@@ -1,7 +1,6 @@
 package dev.storefront.bench;
 
 import dev.storefront.config.Settings;
-import dev.storefront.config.SettingsOptions;
 import dev.storefront.db.Database;
 import dev.storefront.jobs.JobApiClient;
 import dev.storefront.jobs.NgramGenerator;
@@ -57,9 +56,6 @@ public final class WordCountBenchCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
-
-  @Mixin
-  SettingsOptions settingsOptions;
 
   @Mixin
   LaunchOptions launch;
@@ -252,7 +248,7 @@ public final class WordCountBenchCommand implements Callable<Integer> {
 
   private List<JsonObject> warm(Path storefront, List<Path> inputs, String layout) throws Exception {
     int processes = layout.equals("cluster") ? 2 : 1;
-    Settings settings = launch.settings(settingsOptions);
+    Settings settings = launch.settings();
     Map<Path, Comparison> byFile = new HashMap<>();
     inputs.forEach(f -> byFile.put(f, new Comparison(layout, f)));
     try (Database db = Database.open(settings);
