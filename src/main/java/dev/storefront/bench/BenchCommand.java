@@ -1,6 +1,5 @@
 package dev.storefront.bench;
 
-import dev.storefront.coordination.RaceBenchCommand;
 import picocli.CommandLine.Command;
 
 /** {@code storefront bench}: load testing and scaling measurements. Every subcommand has --json. */

@@ -1,6 +1,6 @@
 package dev.storefront.bench;
 
-import dev.storefront.node.FreePorts;
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.db.Database;
 import io.vertx.core.json.JsonArray;

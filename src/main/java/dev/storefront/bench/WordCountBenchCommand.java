@@ -4,7 +4,7 @@ import dev.storefront.config.Settings;
 import dev.storefront.db.Database;
 import dev.storefront.jobs.JobApiClient;
 import dev.storefront.jobs.NgramGenerator;
-import dev.storefront.node.FreePorts;
+import dev.storefront.cluster.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;

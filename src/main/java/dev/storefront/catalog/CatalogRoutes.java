@@ -1,6 +1,6 @@
 package dev.storefront.catalog;
 
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 import dev.storefront.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +36,7 @@ public final class CatalogRoutes {
     int id = Params.pathId(ctx, "id");
     repository.productDetail(id)
         .compose(rows -> rows.size() == 0
-            ? Future.<Buffer>failedFuture(ApiError.notFound("no product with id " + id))
+            ? Future.<Buffer>failedFuture(Failure.notFound("no product with id " + id))
             : repository.brandName(ProductJson.brandId(rows)).map(brand -> ProductJson.product(rows, brand)))
         .onComplete(ar -> {
           if (ar.succeeded()) {
@@ -101,7 +101,7 @@ public final class CatalogRoutes {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else if (ar.result().size() == 0) {
-        ctx.fail(ApiError.notFound("no brand with id " + id));
+        ctx.fail(Failure.notFound("no brand with id " + id));
       } else {
         ctx.json(brandJson(ar.result().iterator().next()));
       }

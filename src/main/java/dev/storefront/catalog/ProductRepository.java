@@ -2,7 +2,7 @@ package dev.storefront.catalog;
 
 import dev.storefront.config.Settings;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -149,7 +149,7 @@ public final class ProductRepository {
     SqlClient c;
     try {
       c = client();
-    } catch (ApiError e) {
+    } catch (Failure e) {
       return Future.failedFuture(e);
     }
     return c.preparedQuery(sql).execute(args).recover(err -> {
@@ -158,8 +158,8 @@ public final class ProductRepository {
     });
   }
 
-  private static ApiError unavailable() {
-    return ApiError.unavailable("the product database is not reachable right now; try again shortly", 1);
+  private static Failure unavailable() {
+    return Failure.unavailable("the product database is not reachable right now; try again shortly", 1);
   }
 
   /**

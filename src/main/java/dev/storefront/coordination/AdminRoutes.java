@@ -1,6 +1,7 @@
 package dev.storefront.coordination;
 
 import dev.storefront.config.Settings;
+import dev.storefront.failure.Failure;
 import dev.storefront.http.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -72,20 +73,20 @@ public final class AdminRoutes {
           ? Future.succeededFuture(counterJson(name, update))
           : counters.get(name).compose(current -> {
             // 409 with the current value, so the client can retry from it.
-            ApiError conflict = ApiError.conflict("counter " + name + " is " + current + ", not " + expect);
+            Failure conflict = Failure.conflict("counter " + name + " is " + current + ", not " + expect);
             ctx.response().setStatusCode(409).putHeader("content-type", "application/json")
-                .end(conflict.body().put("value", current).encode());
+                .end(ApiError.from(conflict).body().put("value", current).encode());
             return Future.succeededFuture(null);
           }));
     }
-    throw ApiError.badRequest("body must be {\"delta\": n} or {\"expect\": a, \"update\": b}");
+    throw Failure.invalid("body must be {\"delta\": n} or {\"expect\": a, \"update\": b}");
   }
 
   private static JsonObject counterJson(String name, long value) {
     return new JsonObject().put("name", name).put("value", value);
   }
 
-  /** Runs {@code action}, answering its JSON; a thrown or failed {@link ApiError} goes to the router's mapping. */
+  /** Runs {@code action}, answering its JSON; a thrown or failed {@link Failure} or {@link ApiError} goes to the router's mapping. */
   private static void respond(RoutingContext ctx, Supplier<Future<JsonObject>> action) {
     Future<JsonObject> result;
     try {
@@ -121,30 +122,30 @@ public final class AdminRoutes {
       if (optional) {
         return new JsonObject();
       }
-      throw ApiError.badRequest("a JSON object body is required");
+      throw Failure.invalid("a JSON object body is required");
     }
     try {
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      throw ApiError.badRequest("body is not a JSON object");
+      throw Failure.invalid("body is not a JSON object");
     }
   }
 
   private static long integer(JsonObject body, String field) {
     Object v = body.getValue(field);
     if (!(v instanceof Integer || v instanceof Long)) {
-      throw ApiError.badRequest(field + " must be an integer (64-bit), got " + v);
+      throw Failure.invalid(field + " must be an integer (64-bit), got " + v);
     }
     return ((Number) v).longValue();
   }
 
   private static long timeoutMs(JsonObject body) {
     if (!body.fieldNames().stream().allMatch("timeoutMs"::equals)) {
-      throw ApiError.badRequest("body must be {\"timeoutMs\": t}");
+      throw Failure.invalid("body must be {\"timeoutMs\": t}");
     }
     long t = body.containsKey("timeoutMs") ? integer(body, "timeoutMs") : 0;
     if (t < 0 || t > MAX_TIMEOUT_MS) {
-      throw ApiError.badRequest("timeoutMs must be between 0 and " + MAX_TIMEOUT_MS + ", got " + t);
+      throw Failure.invalid("timeoutMs must be between 0 and " + MAX_TIMEOUT_MS + ", got " + t);
     }
     return t;
   }
@@ -159,6 +160,6 @@ public final class AdminRoutes {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw ApiError.badRequest("query parameter token must be a positive integer, got '" + (text == null ? "" : text) + "'");
+    throw Failure.invalid("query parameter token must be a positive integer, got '" + (text == null ? "" : text) + "'");
   }
 }

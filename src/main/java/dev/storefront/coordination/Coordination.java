@@ -1,7 +1,7 @@
 package dev.storefront.coordination;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

@@ -1,6 +1,6 @@
 package dev.storefront.coordination;
 
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 
 import java.util.regex.Pattern;
 
@@ -22,7 +22,7 @@ public final class CoordinationNames {
   /** Returns {@code name} or throws a 400 naming what is wrong with it. */
   public static String require(String kind, String name) {
     if (!isValid(name)) {
-      throw ApiError.badRequest(kind + " name must be 1 to 64 characters of A-Z a-z 0-9 . _ : -, got '"
+      throw Failure.invalid(kind + " name must be 1 to 64 characters of A-Z a-z 0-9 . _ : -, got '"
           + (name == null ? "" : name.length() > 80 ? name.substring(0, 80) + "..." : name) + "'");
     }
     return name;

@@ -1,9 +1,9 @@
 package dev.storefront.coordination;
 
+import dev.storefront.cluster.NodeLocal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Counter;
-import io.vertx.core.shareddata.Shareable;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentMap;
  * backup): every operation is atomic on the member owning the counter. Counter handles are cached, since
  * obtaining one costs a remote call.
  */
-public final class Counters implements Shareable {
+public final class Counters {
 
   private static final int MAX_CACHED = 4096;
 
@@ -25,7 +25,7 @@ public final class Counters implements Shareable {
   }
 
   public static Counters of(Vertx vertx) {
-    return PerVertx.get(vertx, Counters.class, () -> new Counters(vertx));
+    return NodeLocal.get(vertx, Counters.class, () -> new Counters(vertx));
   }
 
   public Future<Long> get(String name) {

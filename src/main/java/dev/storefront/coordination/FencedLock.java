@@ -33,7 +33,7 @@ public final class FencedLock {
     return acquiredAtMillis;
   }
 
-  /** Releases the lock; fails with a 409 {@link dev.storefront.http.ApiError} when it was already released. */
+  /** Releases the lock; fails with a 409 {@link dev.storefront.failure.Failure} when it was already released. */
   public Future<Void> release() {
     return owner.release(name, token);
   }

@@ -1,8 +1,9 @@
 package dev.storefront.coordination;
 
+import dev.storefront.cluster.NodeLocal;
 import com.hazelcast.map.IMap;
-import dev.storefront.http.ApiError;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.failure.Failure;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -14,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Lock;
-import io.vertx.core.shareddata.Shareable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recorded in clustered map {@value #HOLDERS_MAP}; a release asked of another node is forwarded over the event
  * bus to the holder's {@link #address(String)}, served by {@link LockHolderVerticle}.
  */
-public final class FencedLocks implements Shareable {
+public final class FencedLocks {
 
   public static final String HOLDERS_MAP = "storefront.locks";
   static final String LOCK_MAP = "storefront.lockstate";
@@ -92,7 +92,7 @@ public final class FencedLocks implements Shareable {
   }
 
   public static FencedLocks of(Vertx vertx) {
-    return PerVertx.get(vertx, FencedLocks.class, () -> new FencedLocks(vertx));
+    return NodeLocal.get(vertx, FencedLocks.class, () -> new FencedLocks(vertx));
   }
 
   /** The event-bus address where the node with cluster id {@code nodeId} releases the locks it holds. */
@@ -105,7 +105,7 @@ public final class FencedLocks implements Shareable {
   }
 
   /**
-   * Acquires lock {@code name}, waiting at most {@code timeoutMs}; fails with a 409 {@link ApiError} when the
+   * Acquires lock {@code name}, waiting at most {@code timeoutMs}; fails with a 409 {@link Failure} when the
    * time runs out.
    */
   public Future<FencedLock> acquire(String name, long timeoutMs) {
@@ -139,12 +139,12 @@ public final class FencedLocks implements Shareable {
       }));
     }
     return chain.map(v -> List.copyOf(taken)).recover(err -> releaseAll(taken).transform(x -> Future.failedFuture(
-        err instanceof ApiError ? timedOut(String.join(",", ordered), timeoutMs) : err)));
+        err instanceof Failure ? timedOut(String.join(",", ordered), timeoutMs) : err)));
   }
 
   /**
    * Releases lock {@code name} if {@code token} is its current token, on whichever node holds it; a stale
-   * token (or a lock not held) is a 409 {@link ApiError}.
+   * token (or a lock not held) is a 409 {@link Failure}.
    */
   public Future<Void> release(String name, long token) {
     Held mine = held.get(name);
@@ -159,14 +159,14 @@ public final class FencedLocks implements Shareable {
       JsonObject request = new JsonObject().put("name", name).put("token", token);
       return vertx.eventBus().request(address(holder), request).<Void>mapEmpty().recover(err -> {
         if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE
-            && ((ReplyException) err).failureCode() == 409) {
-          return Future.failedFuture(ApiError.conflict(err.getMessage()));
+            && Failure.fromCode(((ReplyException) err).failureCode(), err.getMessage()) != null) {
+          return Future.failedFuture(Failure.fromCode(((ReplyException) err).failureCode(), err.getMessage()));
         }
         if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS) {
-          return Future.failedFuture(ApiError.conflict("lock " + name + " was held by node " + record.getString("node")
+          return Future.failedFuture(Failure.conflict("lock " + name + " was held by node " + record.getString("node")
               + ", which is gone; the cluster frees it when it declares that node dead"));
         }
-        return Future.failedFuture(ApiError.unavailable("could not reach node " + record.getString("node")
+        return Future.failedFuture(Failure.unavailable("could not reach node " + record.getString("node")
             + " holding lock " + name + ": " + err.getMessage(), 1));
       });
     });
@@ -261,7 +261,7 @@ public final class FencedLocks implements Shareable {
         }
       });
     } catch (RejectedExecutionException e) {
-      promise.fail(ApiError.unavailable("too many lock operations waiting on this node (" + MAX_WAITING + ")", 1));
+      promise.fail(Failure.unavailable("too many lock operations waiting on this node (" + MAX_WAITING + ")", 1));
     }
     return promise.future();
   }
@@ -274,11 +274,11 @@ public final class FencedLocks implements Shareable {
     return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
   }
 
-  private static ApiError timedOut(String name, long timeoutMs) {
-    return ApiError.conflict("lock " + name + " not acquired within " + timeoutMs + " ms: held elsewhere");
+  private static Failure timedOut(String name, long timeoutMs) {
+    return Failure.conflict("lock " + name + " not acquired within " + timeoutMs + " ms: held elsewhere");
   }
 
-  private static ApiError stale(String name, long token) {
-    return ApiError.conflict("token " + token + " does not hold lock " + name + " (stale token or lock not held)");
+  private static Failure stale(String name, long token) {
+    return Failure.conflict("token " + token + " does not hold lock " + name + " (stale token or lock not held)");
   }
 }

@@ -1,6 +1,6 @@
 package dev.storefront.coordination;
 
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -21,7 +21,7 @@ public final class LockHolderVerticle extends VerticleBase {
       JsonObject body = msg.body();
       locks.releaseLocal(body.getString("name"), body.getLong("token"))
           .onSuccess(v -> msg.reply(new JsonObject().put("released", true)))
-          .onFailure(err -> msg.fail(err instanceof ApiError ? ((ApiError) err).status() : 500, err.getMessage()));
+          .onFailure(err -> msg.fail(err instanceof Failure ? ((Failure) err).kind().code() : 0, err.getMessage()));
     });
     return consumer.completion();
   }

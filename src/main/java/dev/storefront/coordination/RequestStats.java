@@ -1,7 +1,7 @@
 package dev.storefront.coordination;
 
+import dev.storefront.cluster.NodeLocal;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.Shareable;
 
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link StatsVerticle} flushes the growth to the clustered counters. Never reset, so no count is lost
  * between a read and a flush.
  */
-public final class RequestStats implements Shareable {
+public final class RequestStats {
 
   private final LongAdder served = new LongAdder();
 
@@ -18,7 +18,7 @@ public final class RequestStats implements Shareable {
   }
 
   public static RequestStats of(Vertx vertx) {
-    return PerVertx.get(vertx, RequestStats.class, RequestStats::new);
+    return NodeLocal.get(vertx, RequestStats.class, RequestStats::new);
   }
 
   /** Counts one request; call once per request. */

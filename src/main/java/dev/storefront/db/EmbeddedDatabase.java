@@ -1,7 +1,7 @@
 package dev.storefront.db;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.FreePorts;
+import dev.storefront.cluster.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,10 +1,11 @@
 package dev.storefront.http;
 
+import dev.storefront.failure.Failure;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A failure with an HTTP meaning. Handlers fail their {@code RoutingContext} with one of these (or
- * return a failed future carrying one); {@link ErrorHandler} turns it into
+ * A failure with an HTTP meaning: a domain {@link Failure} given its status, or an outcome only HTTP has
+ * (authentication, method, limits). {@link ErrorHandler} turns it into
  * {@code {"error": code, "message": sentence}} with the status, in one place for the whole router.
  */
 public final class ApiError extends RuntimeException {
@@ -22,6 +23,23 @@ public final class ApiError extends RuntimeException {
     this.status = status;
     this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** The HTTP form of a domain failure: its kind decides the status. */
+  public static ApiError from(Failure failure) {
+    return new ApiError(status(failure.kind()), failure.kind().error(), failure.getMessage(), failure.retryAfterSeconds());
+  }
+
+  /** The status each kind of domain failure is answered with. */
+  public static int status(Failure.Kind kind) {
+    switch (kind) {
+      case INVALID: return 400;
+      case NOT_FOUND: return 404;
+      case CONFLICT: return 409;
+      case GONE: return 410;
+      case UNAVAILABLE: return 503;
+      default: throw new IllegalArgumentException(kind.name());
+    }
   }
 
   public static ApiError badRequest(String message) {

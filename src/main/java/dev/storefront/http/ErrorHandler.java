@@ -1,5 +1,7 @@
 package dev.storefront.http;
 
+import dev.storefront.failure.Failure;
+
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.Router;
@@ -8,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become HTTP responses: {@link ApiError}s keep their status and code; router
+ * The one place where failures become HTTP responses: domain {@link Failure}s get the status of their kind,
+ * {@link ApiError}s keep their status and code; router
  * outcomes (no route, wrong method, body too large) get theirs; anything else is a bug, logged here with its
  * stack trace and answered 500 without one. Every body is {@code {"error": code, "message": sentence}}.
  */
@@ -31,7 +34,9 @@ public final class ErrorHandler {
   static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     ApiError error;
-    if (failure instanceof ApiError) {
+    if (failure instanceof Failure) {
+      error = ApiError.from((Failure) failure);
+    } else if (failure instanceof ApiError) {
       error = (ApiError) failure;
     } else if (failure instanceof DecodeException) {
       error = ApiError.badRequest("the request body is not valid JSON");

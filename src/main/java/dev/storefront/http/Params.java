@@ -1,5 +1,7 @@
 package dev.storefront.http;
 
+import dev.storefront.failure.Failure;
+
 import io.vertx.ext.web.RoutingContext;
 
 /** Request parameter parsing with the service's one rule for ids: a positive 32-bit integer, else 400. */
@@ -11,14 +13,14 @@ public final class Params {
   /** A path or query id: digits only, 1..2^31-1. */
   public static int positiveId(String raw, String what) {
     if (raw == null || raw.isEmpty()) {
-      throw ApiError.badRequest(what + " is required");
+      throw Failure.invalid(what + " is required");
     }
     if (raw.length() > 10 || !raw.chars().allMatch(Character::isDigit)) {
-      throw ApiError.badRequest(what + " must be a positive integer, got '" + abbreviate(raw) + "'");
+      throw Failure.invalid(what + " must be a positive integer, got '" + abbreviate(raw) + "'");
     }
     long v = Long.parseLong(raw);
     if (v < 1 || v > Integer.MAX_VALUE) {
-      throw ApiError.badRequest(what + " must be between 1 and " + Integer.MAX_VALUE + ", got " + raw);
+      throw Failure.invalid(what + " must be between 1 and " + Integer.MAX_VALUE + ", got " + raw);
     }
     return (int) v;
   }
@@ -34,16 +36,16 @@ public final class Params {
       return def;
     }
     if (raw.isEmpty() || raw.length() > 10 || !raw.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
-      throw ApiError.badRequest(name + " must be an integer between " + min + " and " + max + ", got '" + abbreviate(raw) + "'");
+      throw Failure.invalid(name + " must be an integer between " + min + " and " + max + ", got '" + abbreviate(raw) + "'");
     }
     long v;
     try {
       v = Long.parseLong(raw);
     } catch (NumberFormatException e) {
-      throw ApiError.badRequest(name + " must be an integer between " + min + " and " + max + ", got '" + abbreviate(raw) + "'");
+      throw Failure.invalid(name + " must be an integer between " + min + " and " + max + ", got '" + abbreviate(raw) + "'");
     }
     if (v < min || v > max) {
-      throw ApiError.badRequest(name + " must be between " + min + " and " + max + ", got " + v);
+      throw Failure.invalid(name + " must be between " + min + " and " + max + ", got " + v);
     }
     return (int) v;
   }

@@ -1,6 +1,6 @@
 package dev.storefront.jobs;
 
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,34 +18,34 @@ public final class DataDir {
 
   public static Path resolve(String dataDir, String requested) {
     if (requested == null || requested.isBlank()) {
-      throw ApiError.badRequest("source.path is required");
+      throw Failure.invalid("source.path is required");
     }
     if (requested.indexOf('\0') >= 0) {
-      throw ApiError.badRequest("source.path contains a NUL character");
+      throw Failure.invalid("source.path contains a NUL character");
     }
     Path root;
     try {
       root = Path.of(dataDir).toRealPath();
     } catch (IOException e) {
-      throw ApiError.notFound("the data directory " + dataDir + " does not exist");
+      throw Failure.notFound("the data directory " + dataDir + " does not exist");
     }
     Path candidate = root.resolve(requested).normalize();
     if (!candidate.startsWith(root)) {
-      throw ApiError.badRequest("source.path must lie inside the data directory, got '" + requested + "'");
+      throw Failure.invalid("source.path must lie inside the data directory, got '" + requested + "'");
     }
     Path real;
     try {
       real = candidate.toRealPath();
     } catch (NoSuchFileException e) {
-      throw ApiError.notFound("no file '" + requested + "' in the data directory");
+      throw Failure.notFound("no file '" + requested + "' in the data directory");
     } catch (IOException e) {
-      throw ApiError.badRequest("cannot read '" + requested + "': " + e.getMessage());
+      throw Failure.invalid("cannot read '" + requested + "': " + e.getMessage());
     }
     if (!real.startsWith(root)) {
-      throw ApiError.badRequest("source.path must lie inside the data directory (it links outside), got '" + requested + "'");
+      throw Failure.invalid("source.path must lie inside the data directory (it links outside), got '" + requested + "'");
     }
     if (!Files.isRegularFile(real)) {
-      throw ApiError.badRequest("source.path is not a regular file: '" + requested + "'");
+      throw Failure.invalid("source.path is not a regular file: '" + requested + "'");
     }
     return real;
   }

@@ -1,6 +1,6 @@
 package dev.storefront.jobs;
 
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 import dev.storefront.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,7 +40,7 @@ public final class JobRoutes {
     router.get("/jobs/:id/result").handler(ctx -> {
       List<String> words = ctx.queryParam("word");
       if (words.size() > MAX_WORDS) {
-        throw ApiError.badRequest("at most " + MAX_WORDS + " word parameters");
+        throw Failure.invalid("at most " + MAX_WORDS + " word parameters");
       }
       int top = Params.queryInt(ctx, "top", 10, 0, MAX_TOP);
       respond(ctx, service(vertx).result(jobId(ctx), words, top));
@@ -57,7 +57,7 @@ public final class JobRoutes {
   private static JobService service(Vertx vertx) {
     JobService jobs = JobService.of(vertx);
     if (jobs == null) {
-      throw ApiError.unavailable("the job service is not running on this node", 1);
+      throw Failure.unavailable("the job service is not running on this node", 1);
     }
     return jobs;
   }
@@ -74,11 +74,11 @@ public final class JobRoutes {
     JobService jobs = service(vertx);
     JsonObject body = ctx.body().asJsonObject();
     if (body == null) {
-      throw ApiError.badRequest("a JSON body {\"source\": {...}} is required");
+      throw Failure.invalid("a JSON body {\"source\": {...}} is required");
     }
     Object rawSource = body.getValue("source");
     if (!(rawSource instanceof JsonObject)) {
-      throw ApiError.badRequest("source must be an object: {\"type\": \"ngrams\", \"path\": ...} or {\"type\": \"feedback\"}");
+      throw Failure.invalid("source must be an object: {\"type\": \"ngrams\", \"path\": ...} or {\"type\": \"feedback\"}");
     }
     JsonObject source = (JsonObject) rawSource;
     Object type = source.getValue("type");
@@ -86,7 +86,7 @@ public final class JobRoutes {
     if ("ngrams".equals(type)) {
       Object path = source.getValue("path");
       if (!(path instanceof String)) {
-        throw ApiError.badRequest("source.path must be a string");
+        throw Failure.invalid("source.path must be a string");
       }
       long partitionBytes = size(body, "partitionBytes", settings.longValue("jobs.partitionBytes"));
       String dataDir = settings.string("jobs.dataDir");
@@ -101,11 +101,11 @@ public final class JobRoutes {
         productId = Params.positiveId(String.valueOf(product), "source.productId");
       }
       if (settings.string("db.url").isBlank()) {
-        throw ApiError.unavailable("feedback jobs need a database and this node has no db.url", 5);
+        throw Failure.unavailable("feedback jobs need a database and this node has no db.url", 5);
       }
       spec = Future.succeededFuture(JobSpec.feedback(productId, size(body, "partitionRows", settings.integer("jobs.partitionRows"))));
     } else {
-      throw ApiError.badRequest("source.type must be \"ngrams\" or \"feedback\", got " + (type == null ? "nothing" : "'" + type + "'"));
+      throw Failure.invalid("source.type must be \"ngrams\" or \"feedback\", got " + (type == null ? "nothing" : "'" + type + "'"));
     }
     spec.compose(jobs::submit).onSuccess(id -> ctx.response()
         .setStatusCode(202)
@@ -121,7 +121,7 @@ public final class JobRoutes {
       return def;
     }
     if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0) {
-      throw ApiError.badRequest(name + " must be a non-negative integer (0 = automatic), got " + v);
+      throw Failure.invalid(name + " must be a non-negative integer (0 = automatic), got " + v);
     }
     return ((Number) v).longValue();
   }

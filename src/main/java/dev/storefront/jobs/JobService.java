@@ -1,8 +1,9 @@
 package dev.storefront.jobs;
 
+import dev.storefront.cluster.NodeLocal;
 import dev.storefront.config.Settings;
-import dev.storefront.http.ApiError;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.failure.Failure;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -47,7 +48,6 @@ public final class JobService extends VerticleBase {
   /** Spare reduce tables kept for reuse: a 40M-line job's tables (about 50 MB), at most a quarter of the heap. */
   static final long SPARE_TABLE_BYTES = Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 4);
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
-  private static final Map<Vertx, JobService> INSTANCES = new ConcurrentHashMap<>();
 
   private Settings settings;
   private Context context;
@@ -77,7 +77,7 @@ public final class JobService extends VerticleBase {
 
   /** The service deployed on {@code vertx}, or null. */
   public static JobService of(Vertx vertx) {
-    return INSTANCES.get(vertx);
+    return NodeLocal.find(vertx, JobService.class);
   }
 
   @Override
@@ -102,14 +102,14 @@ public final class JobService extends VerticleBase {
     ready.add(vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.put(nodeId, workers)));
     return Future.all(ready).onSuccess(v -> {
-      INSTANCES.put(vertx, this);
+      NodeLocal.register(vertx, JobService.class, this);
       LOG.info("jobs: {} word-count worker(s) on node {}", workers, nodeId);
     });
   }
 
   @Override
   public Future<?> stop() {
-    INSTANCES.remove(vertx, this);
+    NodeLocal.unregister(vertx, JobService.class, this);
     queryPool.close();
     JobCodecs.unregister(vertx.eventBus());
     if (pool != null) {
@@ -332,11 +332,11 @@ public final class JobService extends VerticleBase {
     }));
   }
 
-  /** A job's state as any node sees it; fails with a 404 {@link ApiError} for an unknown id. */
+  /** A job's state as any node sees it; fails with a 404 {@link Failure} for an unknown id. */
   public Future<JsonObject> status(long id) {
     return stateMap().compose(m -> m.get(String.valueOf(id))).compose(s -> {
       if (s == null) {
-        return Future.failedFuture(ApiError.notFound("no job " + id));
+        return Future.failedFuture(Failure.notFound("no job " + id));
       }
       JsonObject state = s.copy();
       String st = state.getString("state");
@@ -359,7 +359,7 @@ public final class JobService extends VerticleBase {
   public Future<JsonObject> cancel(long id) {
     return status(id).compose(s -> {
       if (TERMINAL.contains(s.getString("state"))) {
-        return Future.failedFuture(ApiError.conflict("job " + id + " has already ended: " + s.getString("state")));
+        return Future.failedFuture(Failure.conflict("job " + id + " has already ended: " + s.getString("state")));
       }
       vertx.eventBus().publish(JobAddresses.CANCEL, id);
       return Future.succeededFuture(s.put("state", "cancelling"));
@@ -388,7 +388,7 @@ public final class JobService extends VerticleBase {
     return status(id).compose(s -> {
       String st = s.getString("state");
       if (!"succeeded".equals(st)) {
-        return Future.failedFuture(ApiError.conflict("job " + id + " has no result: it is " + st
+        return Future.failedFuture(Failure.conflict("job " + id + " has no result: it is " + st
             + (s.containsKey("error") ? " (" + s.getString("error") + ")" : "")));
       }
       JsonObject query = new JsonObject().put("id", id).put("words", new JsonArray(new ArrayList<>(words))).put("top", top);
@@ -396,9 +396,9 @@ public final class JobService extends VerticleBase {
           .map(m -> m.body().put("id", id))
           .recover(err -> {
             if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-              return Future.failedFuture(new ApiError(410, "gone", err.getMessage()));
+              return Future.failedFuture(Failure.gone(err.getMessage()));
             }
-            return Future.failedFuture(ApiError.unavailable("the node that ran job " + id + " cannot be reached", 1));
+            return Future.failedFuture(Failure.unavailable("the node that ran job " + id + " cannot be reached", 1));
           });
     });
   }

@@ -1,7 +1,7 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;

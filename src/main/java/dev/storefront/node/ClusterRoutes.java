@@ -1,5 +1,7 @@
 package dev.storefront.node;
 
+import dev.storefront.cluster.NodeIdentity;
+import dev.storefront.cluster.Members;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

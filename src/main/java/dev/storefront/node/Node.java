@@ -1,9 +1,12 @@
 package dev.storefront.node;
 
+import dev.storefront.cluster.NodeIdentity;
+import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.Members;
 import dev.storefront.config.Settings;
 import dev.storefront.config.SettingsException;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.http.HttpVerticle;
+import dev.storefront.node.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.storefront.node;
 
+import dev.storefront.cluster.NodeIdentity;
 import dev.storefront.config.Settings;
 import dev.storefront.config.SettingsOptions;
 import io.vertx.core.json.JsonObject;

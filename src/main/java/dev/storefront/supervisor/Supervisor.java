@@ -1,8 +1,8 @@
 package dev.storefront.supervisor;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.Cluster;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.NodeIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package dev.storefront.catalog;
 import dev.storefront.config.Settings;
 import dev.storefront.db.DatabaseUrl;
 import dev.storefront.db.TestDatabase;
-import dev.storefront.http.HttpVerticle;
+import dev.storefront.node.HttpVerticle;
 import dev.storefront.testing.Http;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

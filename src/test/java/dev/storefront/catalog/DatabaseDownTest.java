@@ -1,7 +1,7 @@
 package dev.storefront.catalog;
 
 import dev.storefront.config.Settings;
-import dev.storefront.http.HttpVerticle;
+import dev.storefront.node.HttpVerticle;
 import dev.storefront.testing.Http;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.cluster.Cluster;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -40,7 +41,7 @@ final class ChildJvm implements AutoCloseable {
     String testClasses = new File(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx160m", "-XX:+UseSerialGC"));
-    command.addAll(dev.storefront.node.Cluster.JVM_FLAGS);
+    command.addAll(dev.storefront.cluster.Cluster.JVM_FLAGS);
     command.addAll(List.of("-cp", jar() + File.pathSeparator + testClasses, mainClass));
     command.addAll(List.of(args));
     Path log = Files.createTempFile("sf-coord-child-", ".log");

@@ -1,6 +1,6 @@
 package dev.storefront.coordination;
 
-import dev.storefront.node.FreePorts;
+import dev.storefront.cluster.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

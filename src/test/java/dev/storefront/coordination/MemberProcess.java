@@ -1,7 +1,7 @@
 package dev.storefront.coordination;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.Cluster;
+import dev.storefront.cluster.Cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;

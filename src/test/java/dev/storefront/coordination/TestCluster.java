@@ -1,8 +1,8 @@
 package dev.storefront.coordination;
 
-import dev.storefront.node.FreePorts;
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
-import dev.storefront.node.Cluster;
+import dev.storefront.cluster.Cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

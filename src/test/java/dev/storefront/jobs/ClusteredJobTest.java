@@ -1,8 +1,8 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.Cluster;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.NodeIdentity;
 import dev.storefront.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

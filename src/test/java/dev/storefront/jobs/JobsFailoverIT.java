@@ -1,7 +1,7 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.Cluster;
+import dev.storefront.cluster.Cluster;
 import dev.storefront.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;

@@ -1,8 +1,8 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
-import dev.storefront.node.Cluster;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Vertx;
 
 import java.io.PrintStream;

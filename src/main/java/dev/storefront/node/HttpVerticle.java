@@ -1,9 +1,11 @@
-package dev.storefront.http;
+package dev.storefront.node;
 
 import dev.storefront.catalog.CatalogRoutes;
 import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
-import dev.storefront.node.NodeIdentity;
+import dev.storefront.http.ErrorHandler;
+import dev.storefront.http.HealthRoutes;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -71,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     CatalogRoutes.mount(router, repository);
-    HealthRoutes.mount(router, repository);
+    HealthRoutes.mount(router, "database", repository::ping);
     extraRoutes.accept(router, settings);
     ErrorHandler.install(router);
     return router;

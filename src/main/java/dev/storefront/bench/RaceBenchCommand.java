@@ -1,7 +1,7 @@
-package dev.storefront.coordination;
+package dev.storefront.bench;
 
-import dev.storefront.node.Cluster;
-import dev.storefront.node.FreePorts;
+import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;

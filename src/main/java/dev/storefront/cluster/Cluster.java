@@ -1,4 +1,4 @@
-package dev.storefront.node;
+package dev.storefront.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;

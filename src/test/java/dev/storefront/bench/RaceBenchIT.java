@@ -1,4 +1,4 @@
-package dev.storefront.coordination;
+package dev.storefront.bench;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -20,7 +20,7 @@ class RaceBenchIT {
   @DisplayName("bench race --processes 2: counter increments and lock-protected updates are exact")
   void raceIsExactWhereItMustBe() throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-cp", ChildJvm.jar(), RaceBenchCommand.class.getName(),
+        "-Xmx128m", "-cp", dev.storefront.testing.StorefrontProcess.jar().toString(), RaceBenchCommand.class.getName(),
         "--processes", "2", "--increments", "300", "--json", "--timeout-seconds", "240"));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

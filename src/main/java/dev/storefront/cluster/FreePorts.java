@@ -1,4 +1,4 @@
-package dev.storefront.node;
+package dev.storefront.cluster;
 
 import java.io.IOException;
 import java.net.InetAddress;

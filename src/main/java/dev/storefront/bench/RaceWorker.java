@@ -1,7 +1,10 @@
-package dev.storefront.coordination;
+package dev.storefront.bench;
 
+import dev.storefront.coordination.Counters;
+import dev.storefront.coordination.FencedLock;
+import dev.storefront.coordination.FencedLocks;
 import dev.storefront.config.Settings;
-import dev.storefront.node.Cluster;
+import dev.storefront.cluster.Cluster;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.storefront.node;
+package dev.storefront.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
