@@ -38,7 +38,7 @@ public final class Cluster {
       "--add-opens", "java.management/sun.management=ALL-UNNAMED",
       "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
       "-Dhazelcast.logging.type=slf4j");
-  private static final String BUILT_IN = "/storefront-cluster.xml";
+  private static final String BUILT_IN = "/config/cluster.xml";
 
   private Cluster() {
   }
