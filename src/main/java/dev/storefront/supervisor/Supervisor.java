@@ -65,15 +65,24 @@ final class Supervisor {
     }
   }
 
-  static String nodeName(int index) {
-    return "node-" + (index + 1);
+  /**
+   * {@code node-<i>}; on a cluster interface other than loopback also the host, {@code node-<i>:<cluster.host>}, so
+   * that names stay unique in a cluster of several machines, each with its own {@code node-1}.
+   */
+  static String nodeName(int index, String clusterHost) {
+    String name = "node-" + (index + 1);
+    return isLoopback(clusterHost) ? name : name + ":" + clusterHost;
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.isBlank() || host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   private synchronized void launch(int i) throws IOException {
     if (stopping) {
       return;
     }
-    String name = nodeName(i);
+    String name = nodeName(i, settings.string("cluster.host"));
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")));

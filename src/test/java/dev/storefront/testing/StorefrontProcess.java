@@ -23,10 +23,12 @@ public final class StorefrontProcess implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final String host;
   private final int port;
 
-  private StorefrontProcess(Process process, int port) {
+  private StorefrontProcess(Process process, String host, int port) {
     this.process = process;
+    this.host = host;
     this.port = port;
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -57,11 +59,20 @@ public final class StorefrontProcess implements AutoCloseable {
 
   /** As {@link #start(int, List)}, from another copy of the fat jar. */
   public static StorefrontProcess start(Path jar, int port, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-jar", jar.toString()));
+    return start(List.of(), "127.0.0.1", jar, port, args);
+  }
+
+  /**
+   * As {@link #start(Path, int, List)}, the command run behind {@code prefix} (such as {@code ip netns exec NS}),
+   * answering HTTP on {@code host}.
+   */
+  public static StorefrontProcess start(List<String> prefix, String host, Path jar, int port, List<String> args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    return new StorefrontProcess(pb.start(), port);
+    return new StorefrontProcess(pb.start(), host, port);
   }
 
   /** Settings every test cluster needs: its own cluster name and Hazelcast port range. */
@@ -92,7 +103,7 @@ public final class StorefrontProcess implements AutoCloseable {
   }
 
   public Http http() {
-    return new Http(port);
+    return new Http(host, port);
   }
 
   /** PIDs of the node processes the supervisor started, latest first per name, from its "started node-i (pid N)" lines. */
@@ -114,7 +125,7 @@ public final class StorefrontProcess implements AutoCloseable {
 
   /** One GET on a new connection (so SO_REUSEPORT picks a process each time). */
   public Reply getOnNewConnection(String path) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    try (Socket s = new Socket(host, port)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -1,0 +1,310 @@
+package dev.storefront.cluster;
+
+import dev.storefront.db.DatabaseUrl;
+import dev.storefront.db.TestDatabase;
+import dev.storefront.jobs.NgramGenerator;
+import dev.storefront.testing.Http;
+import dev.storefront.testing.NetHosts;
+import dev.storefront.testing.StorefrontProcess;
+import dev.storefront.testing.TcpProxy;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three hosts (network namespaces on one machine, one address each), {@code serve --processes 2} on each: one
+ * cluster of six members, with one PostgreSQL that every host reaches through a proxy on the bridge. One cluster
+ * for the whole class; the test that kills a host runs last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayName("clustered deployment across three hosts")
+class MultiHostIT {
+
+  private static final int HOSTS = 3;
+  private static final int PROCESSES = 2;
+  private static final int PORT = 8080;
+  private static NetHosts net;
+  private static TcpProxy pg;
+  private static final List<StorefrontProcess> serves = new ArrayList<>();
+  private static Path dataDir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String why = NetHosts.unsupportedReason();
+    Assumptions.assumeTrue(why == null, why);
+    DatabaseUrl db = TestDatabase.withSampleData("sf_multihost_it");
+    net = NetHosts.create(HOSTS);
+    pg = TcpProxy.start(net.gateway(), db.host(), db.port());
+    DatabaseUrl shared = new DatabaseUrl(net.gateway(), pg.port(), db.database(), db.user(), db.password());
+    dataDir = Files.createDirectories(Path.of("target", "multihost-data").toAbsolutePath());
+    long t0 = System.nanoTime();
+    String cluster = "multihost-" + ProcessHandle.current().pid();
+    for (NetHosts.Host h : net.hosts()) {
+      List<String> args = new ArrayList<>(List.of("serve", "--processes", String.valueOf(PROCESSES), "--event-loops", "1",
+          "--port", String.valueOf(PORT), "--db-url", shared.uri(),
+          "--set", "http.host=" + h.address(), "--set", "cluster.host=" + h.address(),
+          "--set", "cluster.members=" + net.addresses(), "--set", "cluster.name=" + cluster,
+          "--set", "stats.flushIntervalMs=300", "--set", "jobs.dataDir=" + dataDir,
+          "--set", "jobs.workersPerNode=1", "--set", "node.jvmOptions=-Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k"));
+      serves.add(StorefrontProcess.start(h.command(List.of()), h.address(), StorefrontProcess.jar(), PORT, args));
+    }
+    for (StorefrontProcess s : serves) {
+      assertTrue(s.awaitLine("Storefront ready", Duration.ofSeconds(180)), s.output());
+    }
+    boolean formed = Http.eventually(Duration.ofSeconds(60), () -> serves.stream()
+        .allMatch(s -> Http.json(s.http().get("/cluster")).getInteger("size") == HOSTS * PROCESSES));
+    System.out.printf("multi-host: %d members on %d hosts formed in %.1f s%n", HOSTS * PROCESSES, HOSTS,
+        (System.nanoTime() - t0) / 1e9);
+    assertTrue(formed, "the six members did not all see each other");
+  }
+
+  @AfterAll
+  static void stop() {
+    serves.forEach(StorefrontProcess::close);
+    if (pg != null) {
+      pg.close();
+    }
+    if (net != null) {
+      net.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("/cluster on every host lists all six members, two on each host's address")
+  void sixMembersFromEveryHost() {
+    for (StorefrontProcess s : serves) {
+      JsonObject cluster = Http.json(s.http().get("/cluster"));
+      JsonArray members = cluster.getJsonArray("members");
+      assertEquals(HOSTS * PROCESSES, members.size(), cluster.encodePrettily());
+      Map<String, Integer> perHost = new HashMap<>();
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < members.size(); i++) {
+        JsonObject m = members.getJsonObject(i);
+        perHost.merge(m.getString("host"), 1, Integer::sum);
+        names.add(m.getString("name"));
+      }
+      for (NetHosts.Host h : net.hosts()) {
+        assertEquals(PROCESSES, perHost.getOrDefault(h.address(), 0), cluster.encodePrettily());
+      }
+      assertEquals(HOSTS * PROCESSES, names.size(), "member names are unique across hosts: " + names);
+    }
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("/stats adds up the requests that every node of every host served")
+  void statsAddUpAcrossHosts() throws Exception {
+    long before = Http.json(serves.get(0).http().get("/stats")).getLong("total");
+    int perHost = 60;
+    Set<String> nodes = new HashSet<>();
+    for (StorefrontProcess s : serves) {
+      for (int i = 0; i < perHost; i++) {
+        nodes.add(s.nodeOfNewConnection("/products/" + (1 + i)));
+      }
+    }
+    assertEquals(HOSTS * PROCESSES, nodes.size(), "new connections reached every node: " + nodes);
+    long expected = before + (long) HOSTS * perHost;
+    for (StorefrontProcess s : serves) {
+      assertTrue(Http.eventually(Duration.ofSeconds(20),
+          () -> Http.json(s.http().get("/stats")).getLong("total") == expected),
+          "expected " + expected + ", got " + s.http().get("/stats").body());
+    }
+    JsonObject byNode = Http.json(serves.get(2).http().get("/stats")).getJsonObject("nodes");
+    assertEquals(HOSTS * PROCESSES, byNode.size(), byNode.encode());
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("a counter incremented concurrently from clients on every host ends exact")
+  void counterExactFromAllHosts() throws Exception {
+    int clientsPerHost = 4;
+    int increments = 40;
+    List<Future<?>> done = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(HOSTS * clientsPerHost);
+    try {
+      for (StorefrontProcess s : serves) {
+        for (int c = 0; c < clientsPerHost; c++) {
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < increments; i++) {
+              HttpResponse<String> r = s.http().send("POST", "/counters/multihost-hits", "{\"delta\":1}");
+              assertEquals(200, r.statusCode(), r.body());
+            }
+            return null;
+          }));
+        }
+      }
+      for (Future<?> f : done) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (StorefrontProcess s : serves) {
+      assertEquals((long) HOSTS * clientsPerHost * increments,
+          Http.json(s.http().get("/counters/multihost-hits")).getLong("value"));
+    }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("a lock taken from every host is exclusive: the read-modify-writes it guards never collide, tokens never repeat")
+  void lockExclusiveFromAllHosts() throws Exception {
+    int clientsPerHost = 2;
+    int holds = 10;
+    List<Long> tokens = Collections.synchronizedList(new ArrayList<>());
+    List<Future<?>> done = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(HOSTS * clientsPerHost);
+    try {
+      for (StorefrontProcess s : serves) {
+        for (int c = 0; c < clientsPerHost; c++) {
+          done.add(pool.submit(() -> {
+            Http http = s.http();
+            for (int i = 0; i < holds; i++) {
+              HttpResponse<String> lock = http.send("POST", "/locks/multihost-guard", "{\"timeoutMs\":30000}");
+              assertEquals(200, lock.statusCode(), lock.body());
+              long token = Http.json(lock).getLong("token");
+              tokens.add(token);
+              // read-modify-write that only the lock makes safe: a compare-and-set that must never miss
+              long value = Http.json(http.get("/counters/multihost-guarded")).getLong("value");
+              HttpResponse<String> cas = http.send("POST", "/counters/multihost-guarded",
+                  "{\"expect\":" + value + ",\"update\":" + (value + 1) + "}");
+              assertEquals(200, cas.statusCode(), "another holder wrote inside the lock: " + cas.body());
+              HttpResponse<String> release = http.send("DELETE", "/locks/multihost-guard?token=" + token, null);
+              assertEquals(200, release.statusCode(), release.body());
+            }
+            return null;
+          }));
+        }
+      }
+      for (Future<?> f : done) {
+        f.get(240, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    int total = HOSTS * clientsPerHost * holds;
+    assertEquals(total, new HashSet<>(tokens).size(), "fencing tokens are unique: " + tokens);
+    assertEquals(total, Http.json(serves.get(0).http().get("/counters/multihost-guarded")).getLong("value"));
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("a word-count job submitted on one host runs map tasks on every host and is exact")
+  void jobUsesEveryHost() throws Exception {
+    Path file = generate("spread.tsv", 600_000, 31);
+    JsonObject state = runJob(serves.get(0).http(), "spread.tsv", 1 << 20, null);
+    JsonObject tasks = state.getJsonObject("tasksByNode");
+    Map<String, String> hostOfNode = new HashMap<>();
+    JsonArray members = Http.json(serves.get(0).http().get("/cluster")).getJsonArray("members");
+    for (int i = 0; i < members.size(); i++) {
+      hostOfNode.put(members.getJsonObject(i).getString("nodeId"), members.getJsonObject(i).getString("host"));
+    }
+    Map<String, Integer> tasksPerHost = new HashMap<>();
+    tasks.forEach(e -> tasksPerHost.merge(hostOfNode.getOrDefault(e.getKey(), "?"), ((Number) e.getValue()).intValue(),
+        Integer::sum));
+    System.out.println("multi-host: map tasks per host " + tasksPerHost);
+    for (NetHosts.Host h : net.hosts()) {
+      assertTrue(tasksPerHost.getOrDefault(h.address(), 0) > 0, "tasks ran on every host: " + tasksPerHost);
+    }
+    assertExact(serves.get(0).http(), state.getLong("id"), file);
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("a job survives the loss of a host that does not coordinate it, with the exact result")
+  void jobSurvivesHostLoss() throws Exception {
+    Path file = generate("loss.tsv", 4_000_000, 32);
+    NetHosts.Host victim = net.host(3);
+    JsonObject[] atKill = {null};
+    JsonObject state = runJob(serves.get(0).http(), "loss.tsv", 1 << 19, id -> {
+      // once the job runs, host 3 dies at once: every process on it, supervisor and nodes
+      Http.eventually(Duration.ofSeconds(30), () -> {
+        atKill[0] = Http.json(serves.get(0).http().get("/jobs/" + id));
+        return !"pending".equals(atKill[0].getString("state")) && atKill[0].getInteger("done", 0) > 0;
+      });
+      victim.signal("KILL");
+    });
+    assertEquals("running", atKill[0].getString("state"), "host 3 died while the job ran: " + atKill[0]);
+    assertTrue(atKill[0].getInteger("done") < atKill[0].getInteger("total"), "host 3 died mid-job: " + atKill[0]);
+    System.out.println("multi-host: host 3 killed at " + atKill[0].getInteger("done") + "/" + atKill[0].getInteger("total")
+        + " tasks; map tasks per node " + state.getJsonObject("tasksByNode").encode());
+    assertExact(serves.get(0).http(), state.getLong("id"), file);
+  }
+
+  private static Path generate(String name, long lines, long seed) throws Exception {
+    Path file = dataDir.resolve(name);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      NgramGenerator.write(lines, seed, out);
+    }
+    return file;
+  }
+
+  /** Submits a job, runs {@code whileRunning} with its id, and returns its final state, which must be succeeded. */
+  private static JsonObject runJob(Http http, String path, long partitionBytes, java.util.function.LongConsumer whileRunning) {
+    HttpResponse<String> r = http.send("POST", "/jobs", new JsonObject()
+        .put("source", new JsonObject().put("type", "ngrams").put("path", path))
+        .put("partitionBytes", partitionBytes).encode());
+    assertEquals(202, r.statusCode(), r.body());
+    long id = Http.json(r).getLong("id");
+    if (whileRunning != null) {
+      whileRunning.accept(id);
+    }
+    JsonObject[] last = {null};
+    boolean ended = Http.eventually(Duration.ofSeconds(180), () -> {
+      last[0] = Http.json(http.get("/jobs/" + id));
+      String st = last[0].getString("state");
+      return "succeeded".equals(st) || "failed".equals(st) || "cancelled".equals(st);
+    });
+    assertTrue(ended, "job did not end: " + last[0]);
+    assertEquals("succeeded", last[0].getString("state"), last[0].encodePrettily());
+    return last[0].put("id", id);
+  }
+
+  /** The job's total and its most frequent word equal a plain count of the file. */
+  private static void assertExact(Http http, long id, Path file) throws Exception {
+    Map<String, Long> counts = new HashMap<>();
+    long total = 0;
+    for (String line : new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 4) {
+        long n = Long.parseLong(f[2]);
+        counts.merge(f[0], n, Long::sum);
+        total += n;
+      }
+    }
+    Map.Entry<String, Long> top = Collections.max(counts.entrySet(), Map.Entry.comparingByValue());
+    JsonObject result = Http.json(http.get("/jobs/" + id + "/result?top=1&word=" + top.getKey()));
+    assertEquals(total, result.getLong("totalCount"), result.encode());
+    assertEquals(top.getValue(), result.getJsonObject("words").getLong(top.getKey()), result.encode());
+    assertEquals(top.getValue(), result.getJsonArray("top").getJsonArray(0).getLong(1), result.encode());
+  }
+}
