@@ -1,0 +1,35 @@
+package dev.storefront.cluster;
+
+import dev.storefront.testing.History;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code coordination.mode=ap} under faults: counters and locks on Hazelcast maps stay available on both sides of
+ * a split, so the checks may fail. The test records how (lost increments, repeated tokens, overlapping holds)
+ * instead of failing, except where even {@code ap} promises: no increment appears that nobody made, and the
+ * fenced resource never accepts a token older than one it accepted.
+ */
+@DisplayName("coordination.mode=ap under network faults: what it does and does not guarantee, measured")
+class PartitionApIT extends PartitionChecks {
+
+  @BeforeAll
+  static void start() throws Exception {
+    startCluster("ap");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> underFaults() {
+    return faultsToInject().stream().map(fault -> DynamicTest.dynamicTest("ap under " + fault, () -> {
+      History.Verdict v = run("ap", fault);
+      assertTrue(v.phantomIncrements() == 0, "no increment appears that nobody made: " + v.toJson());
+      assertTrue(v.staleWritesAccepted() == 0, "the fenced resource refuses older tokens: " + v.toJson());
+    }));
+  }
+}
