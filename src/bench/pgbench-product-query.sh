@@ -14,9 +14,10 @@
 #   --random-ids    a random product id of --ids for every query, as `bench http` asks (default: --product-id 100)
 #   --product-id ID the one product queried
 #   --ids MIN..MAX  range of --random-ids (default 1..1000, the sample catalog's products)
-#   -- ARGS         further pgbench options, e.g. -- -R 3000 -l (open model at 3000 queries/s, per-query log)
+#   -- ARGS         further pgbench options, e.g. -- -R 3000 -l (open model at 3000 queries/s, per-query log:
+#                   then the script also prints the p50, p99 and max of latency plus schedule lag)
 # The database needs the sample data: storefront db init --db-url postgresql://postgres@127.0.0.1:5432/storefront
-# Output: pgbench's report, then one line "queries/s: N".
+# Output: pgbench's report, then "queries/s: N"; pgbench's report is kept in target/bench/pgbench-product-query.txt.
 #   e.g. src/bench/pgbench-product-query.sh -d storefront -c 2 --random-ids
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --product-id) product=$2; random=0; shift 2;;
     --ids) ids=$2; shift 2;;
     --) shift; break;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0;;
     *) echo "pgbench-product-query.sh: unknown option '$1' (see --help)" >&2; exit 2;;
   esac
 done
@@ -53,7 +54,7 @@ esac
 sql=${sql%'$1'}:id
 
 mkdir -p target/bench
-script=target/bench/product-query.pgbench
+script=target/bench/product-query.pgbench   # pgbench reads it from target/bench, below
 if [ "$random" = 1 ]; then
   printf '\\set id random(%s, %s)\n%s;\n' "$min" "$max" "$sql" > "$script"
 else
@@ -70,8 +71,20 @@ fi
 
 echo "pgbench $(pgbench --version | awk '{print $3}'), $cores cores; -c $clients -j $threads -T $secs -M prepared;" \
   "$([ "$random" = 1 ] && echo "random ids $min..$max" || echo "product $product"); $db"
-log=target/bench/pgbench-product-query.txt
-pgbench -n -M prepared -f "$script" -c "$clients" -j "$threads" -T "$secs" "$@" "$db" 2>&1 | tee "$log"
+# pgbench runs in target/bench, so that -l writes its per-query logs (pgbench_log.*) there.
+cd target/bench
+rm -f pgbench_log.*
+pgbench -n -M prepared -f product-query.pgbench -c "$clients" -j "$threads" -T "$secs" "$@" "$db" 2>&1 \
+  | tee pgbench-product-query.txt
 status=${PIPESTATUS[0]}
 [ "$status" = 0 ] || exit "$status"
-awk '/^tps = /{printf "queries/s: %.0f\n", $3}' "$log"
+awk '/^tps = /{printf "queries/s: %.0f\n", $3}' pgbench-product-query.txt
+# With -l: percentiles of each query's latency plus its schedule lag (the lag is logged with --rate: the time from
+# the query's scheduled start to its actual start), as an open-model client sees them.
+if compgen -G 'pgbench_log.*' >/dev/null; then
+  cat pgbench_log.* | awk '{print $3 + (NF >= 7 ? $7 : 0)}' | sort -n | awk '
+    function at(q,  i) { i = int(NR * q); if (i < NR * q) i++; return v[i < 1 ? 1 : i] / 1000 }
+    {v[NR] = $1}
+    END {if (NR) printf "latency plus schedule lag: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d queries; logs in target/bench)\n",
+      at(0.50), at(0.99), v[NR] / 1000, NR}'
+fi
