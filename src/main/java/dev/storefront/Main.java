@@ -10,8 +10,12 @@ import dev.storefront.supervisor.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Storefront's command line: {@code serve}, {@code node}, {@code db}, {@code data}, {@code wordcount}, {@code bench}. */
-@Command(name = "storefront", mixinStandardHelpOptions = true, version = "storefront 0.1.0",
+/**
+ * Storefront's command line: {@code serve}, {@code node}, {@code db}, {@code data}, {@code wordcount}, {@code bench}.
+ * Exit codes: 0 success; 1 a failure at run time (an unexpected exception, a failed job, a benchmark over its error
+ * limit); 2 a usage or settings error (unknown option, invalid setting), as picocli's own usage errors.
+ */
+@Command(name = "storefront", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Product service on Vert.x 5: node processes on one port, clustered with Hazelcast.",
     subcommands = {ServeCommand.class, NodeCommand.class, DbCommand.class, WordCountCommand.class, DataCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
@@ -32,5 +36,24 @@ public final class Main {
       return 1;
     });
     return cl;
+  }
+
+  /**
+   * {@code --version}: the Implementation-Version of the jar's manifest; run from classes (an IDE, the tests),
+   * where there is no manifest, "storefront (development build)".
+   */
+  static final class Version implements CommandLine.IVersionProvider {
+
+    static final String DEVELOPMENT = "storefront (development build)";
+
+    @Override
+    public String[] getVersion() {
+      return new String[] {describe(Main.class.getPackage().getImplementationVersion())};
+    }
+
+    static String describe(String implementationVersion) {
+      return implementationVersion == null || implementationVersion.isBlank()
+          ? DEVELOPMENT : "storefront " + implementationVersion;
+    }
   }
 }
