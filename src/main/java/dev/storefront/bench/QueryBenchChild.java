@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * round-robin over its connections, waits for all, and prints {@code result} (or {@code error}) and exits.
  *
  * <p>Arguments: {@code DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_MS DURATION_MS}: before
- * reporting ready it keeps N queries in flight for WARMUP_MS, unmeasured, so the JIT has compiled the client's paths. With DURATION_MS 0 the measured run is N queries fired at once (the seed's experiment); otherwise it keeps
+ * reporting ready it keeps N queries in flight for WARMUP_MS, unmeasured, so the JIT has compiled the client's paths. With DURATION_MS 0 the measured run is N queries fired at once (what bench queries does without --duration); otherwise it keeps
  * N queries in flight for DURATION_MS and counts those answered within that window (pgbench {@code -T}'s measure).
  */
 public final class QueryBenchChild extends VerticleBase {

@@ -13,12 +13,12 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * {@code storefront bench queries}: the seed material's experiment, P processes each with one event loop and C
+ * {@code storefront bench queries}: P processes each with one event loop and C
  * pipelined connections, each firing N product queries at once straight at PostgreSQL.
  */
 @Command(name = "queries", mixinStandardHelpOptions = true,
     description = {"P processes, each one Vert.x event loop with C pipelined connections, each running N concurrent",
-        "product queries (the seed's query, WHERE p.product_id = <id>). Timing starts when every process is connected."})
+        "product queries (GET /products/{id}'s query, WHERE p.product_id = <id>). Timing starts when every process is connected."})
 public final class QueryBenchCommand implements Callable<Integer> {
 
   @Spec
@@ -27,7 +27,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
   @Mixin
   DatabaseOptions database;
 
-  @Option(names = "--processes", defaultValue = "5", paramLabel = "P", description = "processes (default ${DEFAULT-VALUE}, as in the seed)")
+  @Option(names = "--processes", defaultValue = "5", paramLabel = "P", description = "processes (default ${DEFAULT-VALUE})")
   int processes;
 
   @Option(names = "--connections", defaultValue = "1", paramLabel = "C", description = "pipelined connections per process (default ${DEFAULT-VALUE})")
@@ -41,12 +41,12 @@ public final class QueryBenchCommand implements Callable<Integer> {
 
   @Option(names = "--warmup", defaultValue = "5s", paramLabel = "W", converter = DurationConverter.class,
       description = "unmeasured time each process keeps N queries in flight before the common start, for the JIT"
-          + " (default ${DEFAULT-VALUE}; 0: cold, like the seed)")
+          + " (default ${DEFAULT-VALUE}; 0: measure from a cold start)")
   Duration warmup;
 
   @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
       description = "instead of N queries once: keep N queries in flight per process for this long (e.g. 15s) and"
-          + " count the answers, as pgbench -T does (default: off, the seed's fixed count)")
+          + " count the answers, as pgbench -T does (default: off: N queries once, timed to the last answer)")
   Duration duration;
 
   @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "give up after this long (default ${DEFAULT-VALUE})")

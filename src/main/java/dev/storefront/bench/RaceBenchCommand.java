@@ -43,7 +43,7 @@ public final class RaceBenchCommand implements Callable<Integer> {
   int increments;
 
   @Option(names = "--concurrency", defaultValue = "1",
-      description = "operations in flight per process (default ${DEFAULT-VALUE}: one after another, as in the seed's listings)")
+      description = "operations in flight per process (default ${DEFAULT-VALUE}: one after another)")
   int concurrency;
 
   @Option(names = "--json", description = "print the results as JSON")

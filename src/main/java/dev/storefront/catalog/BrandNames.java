@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * One event loop's copy of the brand names (100 rows that rarely change), so that {@code GET /products/{id}} runs
- * exactly the seed query, which is far cheaper for PostgreSQL than the same query with a brand join and outer
+ * exactly {@link CatalogSql#PRODUCT_WITH_SKUS}, which is far cheaper for PostgreSQL than the same query with a brand join and outer
  * joins. The whole table is reloaded when the copy is older than {@code catalog.brandCacheSeconds}; an unknown id
  * is asked for at once. Used on one event loop only: no synchronisation.
  */

@@ -6,7 +6,7 @@ public final class CatalogSql {
   private CatalogSql() {
   }
 
-  /** The seed material's product query: one product with its SKUs, colors and sizes. */
+  /** The query of GET /products/{id}: one product with its SKUs, colors and sizes (a row per SKU). */
   public static final String PRODUCT_WITH_SKUS =
       "SELECT p.product_id, p.product_name, p.brand_id, s.sku_id, pc.product_color_name, ps.product_size_name"
           + " FROM product AS p"

@@ -13,7 +13,7 @@ public final class ProductJson {
   private ProductJson() {
   }
 
-  /** The brand id of the product in {@code rows} (rows of the seed query or of the product header). */
+  /** The brand id of the product in {@code rows} (rows of PRODUCT_WITH_SKUS or of PRODUCT_HEADER). */
   public static int brandId(RowSet<Row> rows) {
     return rows.iterator().next().getInteger(2);
   }

@@ -163,7 +163,7 @@ public final class ProductRepository {
   }
 
   /**
-   * The rows of the seed query {@link CatalogSql#PRODUCT_WITH_SKUS} (one per SKU); when it finds none, the rows
+   * The rows of {@link CatalogSql#PRODUCT_WITH_SKUS} (one per SKU); when it finds none, the rows
    * of {@link CatalogSql#PRODUCT_HEADER} (one row for a product without SKUs, none for an absent product).
    */
   public Future<RowSet<Row>> productDetail(int productId) {
