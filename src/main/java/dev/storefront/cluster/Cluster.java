@@ -70,8 +70,16 @@ public final class Cluster {
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true)
-        .setMembers(members(settings.string("cluster.members"), settings.integer("cluster.port")));
+    if (settings.string("cluster.join").equals("kubernetes")) {
+      // Hazelcast's built-in Kubernetes discovery: the members are the addresses behind a headless Service
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", settings.string("cluster.kubernetesServiceDns"))
+          .setProperty("service-port", String.valueOf(settings.integer("cluster.port")));
+    } else {
+      join.getTcpIpConfig().setEnabled(true)
+          .setMembers(members(settings.string("cluster.members"), settings.integer("cluster.port")));
+    }
     return config;
   }
 

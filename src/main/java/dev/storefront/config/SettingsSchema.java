@@ -121,6 +121,10 @@ public final class SettingsSchema {
       string("cluster", "host", "127.0.0.1", "interface Hazelcast and the event bus bind and advertise"),
       integer("cluster", "port", 5701, 1, 65535, "first Hazelcast port (the next free one up to +100 is used)"),
       string("cluster", "members", "127.0.0.1", "comma-separated host or host:port list for TCP-IP join (a host without port is probed on 8 ports from cluster.port)"),
+      oneOf("cluster", "join", "tcp-ip", Set.of("tcp-ip", "kubernetes"),
+          "how members find each other: tcp-ip (the cluster.members list) or kubernetes (the pods behind cluster.kubernetesServiceDns)"),
+      string("cluster", "kubernetesServiceDns", "storefront-hz.default.svc.cluster.local",
+          "with cluster.join=kubernetes: the DNS name of the headless Service whose pods are the members"),
       string("cluster", "configFile", "config/cluster.xml", "Hazelcast XML loaded by the nodes (built-in copy when absent)"),
 
       integer("node", "processes", 0, 0, 256, "node processes forked by serve; 0 means one per core"),
