@@ -50,7 +50,7 @@ public final class JobApiClient {
         if (line.startsWith("data: ")) {
           JsonObject state = new JsonObject(line.substring(6));
           progress.accept(state);
-          if (JobService.TERMINAL.contains(state.getString("state"))) {
+          if (JobStates.TERMINAL.contains(state.getString("state"))) {
             return state;
           }
         }
