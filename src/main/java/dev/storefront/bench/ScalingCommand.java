@@ -3,6 +3,7 @@ package dev.storefront.bench;
 import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.db.Database;
+import dev.storefront.jobs.JobApiClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
@@ -28,6 +29,10 @@ import java.util.concurrent.Callable;
     description = {"Sweep processes x event loops: HTTP GET /products/{id}, bench queries and a word-count job for each.",
         "Writes <out>/scaling.json and <out>/scaling.html (charts as SVG)."})
 public final class ScalingCommand implements Callable<Integer> {
+
+  /** The job each configuration times: word counts over all customer feedback. */
+  static final JsonObject WORDCOUNT_JOB = new JsonObject().put("source", new JsonObject().put("type", "feedback"));
+  static final Duration WORDCOUNT_DEADLINE = Duration.ofMinutes(5);
 
   @Spec
   CommandSpec spec;
@@ -115,7 +120,7 @@ public final class ScalingCommand implements Callable<Integer> {
         LoadResult http = HttpLoadGenerator.run(new LoadConfig("http://127.0.0.1:" + port + "/products/{id}",
             connections, 1, duration, warmup, 0, idRange[0], idRange[1], Duration.ofSeconds(5)));
         run.put("http", http.toJson());
-        run.put("wordcount", WordCountProbe.run("http://127.0.0.1:" + port, Duration.ofMinutes(5)));
+        run.put("wordcount", wordcount("http://127.0.0.1:" + port));
       }
     } catch (Exception ex) {
       errors.add("serve/http: " + ex.getMessage());
@@ -130,6 +135,29 @@ public final class ScalingCommand implements Callable<Integer> {
       run.put("error", String.join("; ", errors));
     }
     return run;
+  }
+
+  /**
+   * Times {@link #WORDCOUNT_JOB} through the job API, from its submission to its end: {@code {"status":"ok",
+   * "seconds":s,"job":{..}}}; {@code "failed"} (with the job's end, if any) when it failed or did not end within
+   * {@link #WORDCOUNT_DEADLINE}; {@code {"status":"skipped","reason":...}} when the Storefront took no job.
+   */
+  static JsonObject wordcount(String url) throws InterruptedException {
+    long t0 = System.nanoTime();
+    JsonObject end = new JobApiClient(url, WORDCOUNT_DEADLINE).run(WORDCOUNT_JOB, state -> { });
+    double seconds = LoadResult.round((System.nanoTime() - t0) / 1e9, 3);
+    if (!end.containsKey("id")) {
+      return new JsonObject().put("status", "skipped").put("reason", end.getString("error"));
+    }
+    if (!end.containsKey("state")) {
+      return new JsonObject().put("status", "failed").put("reason", end.getString("error"));
+    }
+    JsonObject wc = new JsonObject().put("status", "succeeded".equals(end.getString("state")) ? "ok" : "failed")
+        .put("seconds", seconds).put("job", end);
+    if (end.getString("error") != null) {
+      wc.put("reason", end.getString("error"));
+    }
+    return wc;
   }
 
   static String table(JsonArray runs) {

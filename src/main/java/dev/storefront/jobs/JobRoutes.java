@@ -143,7 +143,7 @@ public final class JobRoutes {
         vertx.cancelTimer(timer[0]);
       };
       io.vertx.core.Handler<JsonObject> send = state -> {
-        boolean terminal = JobService.TERMINAL.contains(state.getString("state"));
+        boolean terminal = JobStates.TERMINAL.contains(state.getString("state"));
         long done = state.getLong("done", 0L);
         if (response.ended() || response.closed() || (!terminal && done < lastDone[0])) {
           return; // events and state reads may cross: never show progress going back
@@ -159,7 +159,7 @@ public final class JobRoutes {
       consumer.handler(m -> send.handle(m.body()));
       // a periodic re-read covers a coordinator that died without a final event
       timer[0] = vertx.setPeriodic(SSE_REFRESH_MS, t -> jobs.status(id).onSuccess(s -> {
-        if (JobService.TERMINAL.contains(s.getString("state"))) {
+        if (JobStates.TERMINAL.contains(s.getString("state"))) {
           send.handle(s);
         }
       }));

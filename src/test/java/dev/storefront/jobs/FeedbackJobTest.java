@@ -37,6 +37,7 @@ class FeedbackJobTest {
 
   private static DatabaseUrl db;
   private static Vertx vertx;
+  private static int port;
   private static Http http;
 
   @BeforeAll
@@ -54,7 +55,8 @@ class FeedbackJobTest {
         + "FROM generate_series(1, 6000) g");
     vertx = Vertx.vertx();
     Settings settings = Settings.defaults().with("db.url", db.uri()).with("jobs.workersPerNode", 2);
-    http = new Http(JobsTesting.serve(vertx, settings));
+    port = JobsTesting.serve(vertx, settings);
+    http = new Http(port);
   }
 
   @AfterAll
@@ -98,6 +100,16 @@ class FeedbackJobTest {
     assertEquals(12, state.getInteger("total"), state.encode());
     assertEquals(6000, state.getLong("lines"));
     assertMatches(sqlCount(""), id);
+  }
+
+  @Test
+  @DisplayName("the job bench scaling times, all feedback with automatic partitions, runs to success through JobApiClient")
+  void benchScalingJob() throws Exception {
+    JsonObject request = new JsonObject().put("source", new JsonObject().put("type", "feedback")); // as bench scaling sends it
+    JsonObject end = new JobApiClient("http://127.0.0.1:" + port).run(request, s -> { });
+    assertEquals("succeeded", end.getString("state"), end.encode());
+    assertEquals(6000, end.getLong("lines"));
+    assertMatches(sqlCount(""), end.getLong("id"));
   }
 
   @Test

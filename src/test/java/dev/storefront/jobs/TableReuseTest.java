@@ -54,7 +54,7 @@ class TableReuseTest {
     List<Set<WordCounts>> tablesOf = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       boolean isBig = i % 2 == 0;
-      if (i >= JobService.KEPT_RESULTS + 1) { // job i - 3 was evicted when job i - 1 ended: its tables come back
+      if (i >= KeptResults.KEPT_RESULTS + 1) { // job i - 3 was evicted when job i - 1 ended: its tables come back
         int shards = tablesOf.get(0).size();
         assertTrue(Http.eventually(Duration.ofSeconds(10), () -> jobs.tablePool().spare() == shards),
             "the evicted result's tables were never given back: " + jobs.tablePool().spare() + " spare");
@@ -64,9 +64,9 @@ class TableReuseTest {
       WordCountResult r = jobs.localResult(end.getLong("id"));
       WordCountExactnessTest.assertSame(isBig ? bigRef : smallRef, r, "job " + i);
       tablesOf.add(identities(r.shards()));
-      if (i >= JobService.KEPT_RESULTS + 1) {
-        assertEquals(tablesOf.get(i - JobService.KEPT_RESULTS - 1), tablesOf.get(i),
-            "job " + i + " reduced into the tables of job " + (i - JobService.KEPT_RESULTS - 1));
+      if (i >= KeptResults.KEPT_RESULTS + 1) {
+        assertEquals(tablesOf.get(i - KeptResults.KEPT_RESULTS - 1), tablesOf.get(i),
+            "job " + i + " reduced into the tables of job " + (i - KeptResults.KEPT_RESULTS - 1));
       }
     }
   }
