@@ -6,9 +6,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 /**
  * Carries a {@link MapOutput} (a {@code byte[]} nobody modifies once encoded) from a worker to its job's
  * coordinator. Within a process the array itself is handed over; Vert.x's own {@code Buffer} and {@code byte[]}
- * codecs copy it there, and wrapping and unwrapping a {@code Buffer} copied it twice more: four copies of every
- * output, each over a megabyte (with the nodes' former {@code -XX:PretenureSizeThreshold=1m}, about 45 MB of
- * old-generation garbage per 40M-line job). Between processes it is one length-prefixed copy. Registered by name ({@link JobCodecs})
+ * codecs would copy it there, and wrapping and unwrapping a {@code Buffer} twice more: four copies of every
+ * output, each over a megabyte. Between processes it is one length-prefixed copy. Registered by name ({@link JobCodecs})
  * on every node of a cluster.
  */
 final class MapOutputCodec extends JobCodecs.Named<byte[], byte[]> {

@@ -7,8 +7,8 @@ import java.util.Deque;
  * A node's spare reduce tables: those of results it no longer keeps, emptied, for its next jobs' reduce shards.
  * <p>
  * A 40M-line job's four reduce tables take about 50 MB, and so do the tables of the result its end evicts. Made new
- * for every job and dropped with every evicted result, they filled the node's old generation: a full collection
- * (60-100 ms, pausing the node's HTTP event loops too) about every second job. Reused, they are garbage only when
+ * for every job and dropped with every evicted result, they would fill the node's old generation, with a full
+ * collection (60-100 ms, pausing the node's HTTP event loops too) about every second job. Reused, they are garbage only when
  * the pool is full.
  * <p>
  * The pool keeps at most {@code maxBytes} of tables (their {@link WordCounts#footprint()}); what does not fit is

@@ -11,8 +11,7 @@ import java.util.Arrays;
  * a word to a String while counting. Each entry lives in one growing byte array, the arena, in insertion order:
  * {@code int hash, varint length, the word's bytes, long count}. A slot of the table is one {@code long}, the
  * word's hash and its arena offset, so a probe reads one array and a hit one arena entry: counting a word that is
- * new costs one cache miss, one already there two (the slot's offset, length, hash and count used to be four
- * parallel arrays, and adding words took a quarter of a warm map's and merge's profile). A million words are a
+ * new costs one cache miss, one already there two. A million words are a
  * handful of objects for the garbage collector, not a million. {@link #forEach} walks the arena, and so does
  * {@link #clear} on a sparse table: they cost what the table holds, not its capacity (a worker reuses one table
  * for partitions large and small). Single-threaded.
