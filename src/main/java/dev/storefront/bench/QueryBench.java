@@ -1,5 +1,6 @@
 package dev.storefront.bench;
 
+import dev.storefront.cluster.JavaCommand;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -186,19 +187,11 @@ public final class QueryBench {
   }
 
   private static Process startChild(Plan plan, String classpath, int index, BlockingQueue<Event> events) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(CHILD_JVM_OPTIONS);
-    command.add("-cp");
-    command.add(classpath);
-    command.add(QueryBenchChild.class.getName());
-    command.add(plan.dbUrl());
-    command.add(Integer.toString(plan.connections()));
-    command.add(Integer.toString(plan.queries()));
-    command.add(Integer.toString(plan.productId()));
-    command.add(Integer.toString(index));
-    command.add(Long.toString(plan.warmupMs()));
-    command.add(Long.toString(plan.durationMs()));
+    List<String> command = JavaCommand.jvm().options(CHILD_JVM_OPTIONS)
+        .classpath(classpath, QueryBenchChild.class.getName(), List.of(plan.dbUrl(),
+            Integer.toString(plan.connections()), Integer.toString(plan.queries()), Integer.toString(plan.productId()),
+            Integer.toString(index), Long.toString(plan.warmupMs()), Long.toString(plan.durationMs())))
+        .toList();
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Thread reader = new Thread(() -> readEvents(p, index, events), "bench-queries-child-" + index);
     reader.setDaemon(true);

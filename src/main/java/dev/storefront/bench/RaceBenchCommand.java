@@ -1,7 +1,8 @@
 package dev.storefront.bench;
 
-import dev.storefront.cluster.Cluster;
 import dev.storefront.cluster.FreePorts;
+import dev.storefront.cluster.JavaCommand;
+import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
@@ -126,12 +127,11 @@ public final class RaceBenchCommand implements Callable<Integer> {
 
   private Worker fork(String clusterName, int port, String runId, int index) throws Exception {
     String jar = new File(RaceBenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC"));
-    command.addAll(Cluster.JVM_FLAGS);
-    command.addAll(List.of("-Dstorefront.node.name=race-" + index, "-Dhazelcast.logging.type=slf4j",
-        "-cp", jar, RaceWorker.class.getName(),
-        clusterName, String.valueOf(port), String.valueOf(processes), String.valueOf(increments), runId, String.valueOf(concurrency)));
+    List<String> command = JavaCommand.jvm().options("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC").clusterFlags()
+        .property(NodeIdentity.NAME_PROPERTY, "race-" + index)
+        .classpath(jar, RaceWorker.class.getName(), List.of(clusterName, String.valueOf(port), String.valueOf(processes),
+            String.valueOf(increments), runId, String.valueOf(concurrency)))
+        .toList();
     Path log = Files.createTempFile("storefront-race-" + index + "-", ".log");
     Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
     return new Worker(p,

@@ -1,5 +1,6 @@
 package dev.storefront.bench;
 
+import dev.storefront.cluster.JavaCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,43 +13,87 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Storefront started for a measurement ({@code java -jar storefront.jar serve ...}): started, awaited until it
- * prints its ready line, and stopped with SIGTERM (then killed, with its node processes, if it does not exit).
+ * A Storefront process ({@code java -jar storefront.jar ...}, usually {@code serve}): the one launcher, used by the
+ * bench commands and by the integration tests. Its output is kept line by line (the last {@value #KEPT_LINES}) and
+ * can be awaited; it is stopped with SIGTERM (then killed, with its node processes, if it does not exit).
  */
-final class StorefrontProcess implements AutoCloseable {
+public final class StorefrontProcess implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StorefrontProcess.class);
   private static final Pattern READY = Pattern.compile("\\bready\\b");
   private static final Pattern NOT_READY = Pattern.compile("not[ -]ready");
+  private static final Pattern NODE_STARTED = Pattern.compile("started (node-\\S+) \\(pid (\\d+)\\)");
+  static final int KEPT_LINES = 10_000;
   static final List<String> JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC");
 
   private final Process process;
+  private final String host;
   private final int port;
-  private final CompletableFuture<String> ready = new CompletableFuture<>();
+  private final Object lock = new Object();
+  private final ArrayDeque<String> lines = new ArrayDeque<>();
+  private final List<Waiter> waiters = new ArrayList<>();
+  private final Map<String, Long> nodePids = new TreeMap<>();
+  private boolean ended;
+  private final CompletableFuture<String> ready;
 
   /** On an interrupted bench (Ctrl-C): a paused Storefront would stay paused, and every one would outlive us. */
   private final Thread onExit;
 
+  private record Waiter(Predicate<String> matches, CompletableFuture<String> found) {
+  }
+
   StorefrontProcess(Process process, int port) {
+    this(process, "127.0.0.1", port);
+  }
+
+  private StorefrontProcess(Process process, String host, int port) {
     this.process = process;
+    this.host = host;
     this.port = port;
+    this.ready = line(StorefrontProcess::isReadyLine);
     Thread reader = new Thread(this::drainOutput, "storefront-output-" + process.pid());
     reader.setDaemon(true);
     reader.start();
     onExit = new Thread(() -> {
       pause(false);
-      process.destroy();
+      process.toHandle().destroy();
     }, "storefront-stop-" + process.pid());
     Runtime.getRuntime().addShutdownHook(onExit);
+  }
+
+  /**
+   * Starts {@code java -jar JAR args...} (with this launcher's JVM options) and returns at once; {@code port} is
+   * the HTTP port the arguments give it, for {@link #url()}.
+   */
+  public static StorefrontProcess start(Path jar, List<String> args, int port) throws IOException {
+    return start(List.of(), jar, args, "127.0.0.1", port);
+  }
+
+  /**
+   * As {@link #start(Path, List, int)}, the command run behind {@code prefix} (such as {@code ip netns exec NS}),
+   * answering HTTP on {@code host}.
+   */
+  public static StorefrontProcess start(List<String> prefix, Path jar, List<String> args, String host, int port)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(JavaCommand.jvm().options(JVM_OPTIONS).jar(jar, args).toList());
+    log.info("starting {}", String.join(" ", cmd));
+    return new StorefrontProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), host, port);
   }
 
   /**
@@ -57,17 +102,13 @@ final class StorefrontProcess implements AutoCloseable {
    */
   static StorefrontProcess serve(Path jar, int processes, Integer eventLoops, int port, List<String> extra,
                                  Duration readyTimeout) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(javaCommand());
-    cmd.addAll(JVM_OPTIONS);
-    cmd.addAll(List.of("-jar", jar.toString(), "serve", "--processes", Integer.toString(processes)));
+    List<String> args = new ArrayList<>(List.of("serve", "--processes", Integer.toString(processes)));
     if (eventLoops != null) {
-      cmd.addAll(List.of("--event-loops", eventLoops.toString()));
+      args.addAll(List.of("--event-loops", eventLoops.toString()));
     }
-    cmd.addAll(List.of("--set", "http.port=" + port));
-    cmd.addAll(extra);
-    log.info("starting {}", String.join(" ", cmd));
-    StorefrontProcess sf = new StorefrontProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
+    args.addAll(List.of("--set", "http.port=" + port));
+    args.addAll(extra);
+    StorefrontProcess sf = start(jar, args, port);
     try {
       sf.awaitReady(readyTimeout);
       return sf;
@@ -88,7 +129,8 @@ final class StorefrontProcess implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new IOException("storefront serve did not report ready within " + timeout.toSeconds() + " s");
     } catch (ExecutionException e) {
-      throw new IOException(e.getCause().getMessage());
+      throw new IOException("storefront serve exited before it was ready; last output:\n  "
+          + String.join("\n  ", tail(20)));
     }
   }
 
@@ -98,36 +140,116 @@ final class StorefrontProcess implements AutoCloseable {
   }
 
   private void drainOutput() {
-    List<String> tail = new ArrayList<>();
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         log.debug("storefront: {}", line);
-        if (!ready.isDone()) {
-          tail.add(line);
-          if (tail.size() > 20) {
-            tail.remove(0);
-          }
-          if (isReadyLine(line)) {
-            ready.complete(line);
-          }
-        }
+        received(line);
       }
     } catch (IOException e) {
       log.debug("storefront output closed: {}", e.toString());
     }
-    ready.completeExceptionally(new IOException("storefront serve exited before it was ready; last output:\n  "
-        + String.join("\n  ", tail)));
+    synchronized (lock) {
+      ended = true;
+      waiters.forEach(w -> w.found().completeExceptionally(new IOException("storefront exited")));
+      waiters.clear();
+    }
   }
 
-  /** Its HTTP address, {@code http://127.0.0.1:PORT}. */
-  String url() {
-    return "http://127.0.0.1:" + port;
+  private void received(String line) {
+    Matcher started = NODE_STARTED.matcher(line);
+    synchronized (lock) {
+      lines.addLast(line);
+      if (lines.size() > KEPT_LINES) {
+        lines.removeFirst();
+      }
+      if (started.find()) {
+        nodePids.put(started.group(1), Long.parseLong(started.group(2)));
+      }
+      for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        if (w.matches().test(line)) {
+          w.found().complete(line);
+          it.remove();
+        }
+      }
+    }
   }
 
-  /** The java launcher of the JVM running this code. */
-  static String javaCommand() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  /**
+   * The first output line (kept or still to come) that matches; fails when the output ends without one. The
+   * future completes on the output reader's thread.
+   */
+  public CompletableFuture<String> line(Predicate<String> matches) {
+    synchronized (lock) {
+      for (String l : lines) {
+        if (matches.test(l)) {
+          return CompletableFuture.completedFuture(l);
+        }
+      }
+      CompletableFuture<String> found = new CompletableFuture<>();
+      if (ended) {
+        found.completeExceptionally(new IOException("storefront exited"));
+      } else {
+        waiters.add(new Waiter(matches, found));
+      }
+      return found;
+    }
+  }
+
+  /** Whether a line containing {@code text} was or is printed within {@code within}; false once the output ends without it. */
+  public boolean awaitLine(String text, Duration within) {
+    try {
+      line(l -> l.contains(text)).get(within.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The output lines so far (the last {@value #KEPT_LINES}). */
+  public List<String> lines() {
+    synchronized (lock) {
+      return List.copyOf(lines);
+    }
+  }
+
+  private List<String> tail(int n) {
+    List<String> all = lines();
+    return all.subList(Math.max(0, all.size() - n), all.size());
+  }
+
+  /** The output so far, one string. */
+  public String output() {
+    return String.join("\n", lines());
+  }
+
+  /** The PIDs of the node processes the supervisor started, by node name (the latest of each), from its "started node-i (pid N)" lines. */
+  public List<Long> nodePids() {
+    synchronized (lock) {
+      return new ArrayList<>(nodePids.values());
+    }
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** The address its HTTP port is on (127.0.0.1 unless started for another host). */
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Its HTTP address, {@code http://HOST:PORT}. */
+  public String url() {
+    return "http://" + host + ":" + port;
   }
 
   /** The node processes (the supervisor's children), for their resident sizes. */
@@ -163,6 +285,19 @@ final class StorefrontProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGTERM: {@code serve} drains its nodes and exits. Unlike {@link Process#destroy()} it leaves the output
+   * stream open, so the lines printed while draining are still read.
+   */
+  public void sigterm() {
+    process.toHandle().destroy();
+  }
+
+  /** Whether the process exited within {@code within}. */
+  public boolean awaitExit(Duration within) throws InterruptedException {
+    return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** SIGTERM (the supervisor drains its nodes), then kill whatever is left after 30 s. */
   @Override
   public void close() throws InterruptedException {
@@ -173,8 +308,8 @@ final class StorefrontProcess implements AutoCloseable {
     }
     pause(false); // a paused Storefront would not drain
     List<ProcessHandle> nodes = process.descendants().toList();
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+    sigterm();
+    if (!awaitExit(Duration.ofSeconds(30))) {
       log.warn("storefront {} did not stop within 30 s: killing it", process.pid());
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);

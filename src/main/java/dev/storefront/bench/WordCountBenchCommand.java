@@ -5,6 +5,7 @@ import dev.storefront.db.Database;
 import dev.storefront.jobs.JobApiClient;
 import dev.storefront.jobs.NgramGenerator;
 import dev.storefront.cluster.FreePorts;
+import dev.storefront.cluster.JavaCommand;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
@@ -210,14 +211,14 @@ public final class WordCountBenchCommand implements Callable<Integer> {
 
   /** One {@code java -jar JAR wordcount FILE --workers K --json}: its JSON, plus {@code peakRssMb} and {@code peakHeapMb}. */
   private JsonObject runStandalone(Path storefront, Path file, int workers) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(StorefrontProcess.javaCommand()));
+    JavaCommand java = JavaCommand.jvm();
     if (standaloneJavaOptions != null && !standaloneJavaOptions.isBlank()) {
-      cmd.addAll(List.of(standaloneJavaOptions.trim().split("\\s+")));
+      java.options(standaloneJavaOptions.trim().split("\\s+"));
     }
     Path gcLog = gcLogs.resolve("standalone-" + ++standaloneRuns + ".log");
-    cmd.add(GcLog.option(gcLog));
-    cmd.addAll(List.of("-jar", storefront.toString(), "wordcount", file.toString(), "--workers",
-        Integer.toString(workers), "--json"));
+    List<String> cmd = java.options(GcLog.option(gcLog))
+        .jar(storefront, List.of("wordcount", file.toString(), "--workers", Integer.toString(workers), "--json"))
+        .toList();
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     long deadline = System.nanoTime() + jobTimeout.toNanos();
     Long peak = null;

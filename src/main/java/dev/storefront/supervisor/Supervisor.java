@@ -1,7 +1,7 @@
 package dev.storefront.supervisor;
 
 import dev.storefront.config.Settings;
-import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.JavaCommand;
 import dev.storefront.cluster.NodeIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,13 +83,13 @@ final class Supervisor {
       return;
     }
     String name = nodeName(i, settings.string("cluster.host"));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")));
-    cmd.addAll(Cluster.JVM_FLAGS);
-    cmd.add("-D" + NodeIdentity.NAME_PROPERTY + "=" + name);
-    cmd.addAll(List.of("-cp", classpath, "dev.storefront.Main",
-        "node", "--cluster", "--supervised", "--config", settingsFile.toString()));
+    List<String> cmd = JavaCommand.jvm()
+        .options(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")))
+        .clusterFlags()
+        .property(NodeIdentity.NAME_PROPERTY, name)
+        .classpath(classpath, "dev.storefront.Main",
+            List.of("node", "--cluster", "--supervised", "--config", settingsFile.toString()))
+        .toList();
     startedAt[i] = System.currentTimeMillis();
     NodeProcess node = NodeProcess.start(name, cmd, Map.of(), out, this::ready);
     nodes[i] = node;
