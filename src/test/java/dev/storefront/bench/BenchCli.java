@@ -4,10 +4,6 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs {@code storefront bench ...} in the test's JVM with its output captured; the bench ITs start the fat jar. */
 final class BenchCli {
@@ -19,13 +15,6 @@ final class BenchCli {
   }
 
   private BenchCli() {
-  }
-
-  /** The fat jar the integration tests start (failsafe runs after package). */
-  static String jar() {
-    String jar = System.getProperty("storefront.jar", "target/storefront.jar");
-    assertTrue(Files.isRegularFile(Path.of(jar)), "the fat jar is needed: " + jar);
-    return jar;
   }
 
   static Result run(String... args) {

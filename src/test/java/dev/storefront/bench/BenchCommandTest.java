@@ -1,6 +1,5 @@
 package dev.storefront.bench;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +13,8 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +29,7 @@ class BenchCommandTest {
   @AfterEach
   void stop() throws Exception {
     if (server != null) {
-      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(server.close());
     }
   }
 
@@ -42,9 +41,8 @@ class BenchCommandTest {
   }
 
   private int serve(Vertx vertx, int status) throws Exception {
-    Future<HttpServer> f = vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(status).end("{}"))
-        .listen(0, "127.0.0.1");
-    server = f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = await(vertx.createHttpServer().requestHandler(r -> r.response().setStatusCode(status).end("{}"))
+        .listen(0, "127.0.0.1"));
     return server.actualPort();
   }
 

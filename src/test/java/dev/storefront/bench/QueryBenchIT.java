@@ -1,32 +1,30 @@
 package dev.storefront.bench;
 
-import io.vertx.core.Vertx;
+import dev.storefront.testing.FatJar;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code bench queries}' parent/child protocol with real child JVMs of the fat jar against the real PostgreSQL. */
-@ExtendWith(VertxExtension.class)
+@Tag("database")
 class QueryBenchIT {
 
+  /** Product 100's SKUs in the test database. */
+  private static final int SKUS = 6;
   private static String jar;
   private static String dbUrl;
 
   @BeforeAll
-  static void setUp(Vertx vertx) throws Exception {
-    jar = System.getProperty("storefront.jar", "target/storefront.jar");
-    assertTrue(Files.isRegularFile(Path.of(jar)), "the fat jar is needed: " + jar);
-    dbUrl = BenchTestDatabase.create(vertx);
+  static void setUp() {
+    jar = FatJar.path().toString();
+    dbUrl = TestDatabase.withOneProduct("sf_bench_queries_it", SKUS).uri();
   }
 
   @Test
@@ -37,7 +35,7 @@ class QueryBenchIT {
     assertEquals(2, r.perProcess().size());
     assertEquals(1000, r.totalQueries());
     assertEquals(0, r.errors());
-    assertEquals(1000L * BenchTestDatabase.SKUS, r.rows(), "every query returned product 100's SKUs");
+    assertEquals(1000L * SKUS, r.rows(), "every query returned product 100's SKUs");
     for (int i = 0; i < 2; i++) {
       JsonObject p = r.perProcess().get(i);
       assertEquals(i, p.getInteger("process"));
@@ -56,7 +54,7 @@ class QueryBenchIT {
 
     assertEquals(0, r.errors());
     assertTrue(r.totalQueries() > 100, "both children kept querying for the window: " + r.describe());
-    assertEquals(r.totalQueries() * BenchTestDatabase.SKUS, r.rows(), "only whole answers are counted");
+    assertEquals(r.totalQueries() * SKUS, r.rows(), "only whole answers are counted");
     double sum = 0;
     for (JsonObject p : r.perProcess()) {
       assertEquals(1.5, p.getDouble("seconds"), 1e-9, "the rate is over the window, not the drain after it");
@@ -70,7 +68,7 @@ class QueryBenchIT {
   @Test
   @DisplayName("a child that cannot reach its database makes the run fail with the child's reason")
   void childFailureIsReported() {
-    String missing = BenchTestDatabase.server().withDatabase("sf_bench_no_such_db").uri();
+    String missing = TestDatabase.server().withDatabase("sf_bench_no_such_db").uri();
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> QueryBench.run(new QueryBench.Plan(missing, 2, 1, 10, 100, 0, 0, 60_000), jar));
     assertTrue(e.getMessage().contains("failed") && e.getMessage().contains("sf_bench_no_such_db"), e.getMessage());

@@ -1,12 +1,12 @@
 package dev.storefront.bench;
 
+import dev.storefront.cluster.JavaCommand;
+import dev.storefront.testing.FatJar;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,9 +19,9 @@ class RaceBenchIT {
   @Test
   @DisplayName("bench race --processes 2: counter increments and lock-protected updates are exact")
   void raceIsExactWhereItMustBe() throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-cp", dev.storefront.testing.StorefrontProcess.jar().toString(), RaceBenchCommand.class.getName(),
-        "--processes", "2", "--increments", "300", "--json", "--timeout-seconds", "240"));
+    List<String> command = JavaCommand.jvm().options("-Xmx128m").classpath(FatJar.path().toString(),
+        RaceBenchCommand.class.getName(), List.of("--processes", "2", "--increments", "300", "--json", "--timeout-seconds", "240"))
+        .toList();
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "bench race did not finish");

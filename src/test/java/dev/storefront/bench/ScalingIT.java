@@ -1,11 +1,11 @@
 package dev.storefront.bench;
 
-import io.vertx.core.Vertx;
+import dev.storefront.testing.FatJar;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -15,14 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code bench scaling} end to end: a real Storefront from the fat jar, real load, real query processes. */
-@ExtendWith(VertxExtension.class)
+@Tag("database")
 class ScalingIT {
 
   @Test
   @DisplayName("a one-configuration sweep starts Storefront, measures it, stops it, and writes the report")
-  void oneConfiguration(Vertx vertx, @TempDir Path out) throws Exception {
-    String jar = BenchCli.jar();
-    String db = BenchTestDatabase.create(vertx);
+  void oneConfiguration(@TempDir Path out) throws Exception {
+    String jar = FatJar.path().toString();
+    String db = TestDatabase.withOneProduct("sf_bench_scaling_it", 6).uri();
 
     BenchCli.Result r = BenchCli.run("scaling", "--jar", jar, "--db-url", db, "--max-processes", "1", "--event-loops-list", "1",
         "-d", "1s", "--warmup", "1s", "-c", "4", "--ids", "100..100", "--queries", "200", "--out", out.toString(), "--json");

@@ -1,11 +1,11 @@
 package dev.storefront.bench;
 
-import io.vertx.core.Vertx;
+import dev.storefront.testing.FatJar;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -20,14 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code bench wordcount} end to end: it writes the 1-gram file, runs {@code wordcount} in fresh JVMs and jobs on two
  * real {@code serve}s from the fat jar that take turns (the waiting one paused), and reports.
  */
-@ExtendWith(VertxExtension.class)
+@Tag("database")
 class WordCountBenchIT {
 
   @Test
   @DisplayName("standalone and warm-node comparisons on a generated file: every job counts every line")
-  void standaloneAndNode(Vertx vertx, @TempDir Path dir) throws Exception {
-    String jar = BenchCli.jar();
-    String db = BenchTestDatabase.create(vertx);
+  void standaloneAndNode(@TempDir Path dir) throws Exception {
+    String jar = FatJar.path().toString();
+    String db = TestDatabase.withOneProduct("sf_bench_wordcount_it", 6).uri();
 
     BenchCli.Result r = BenchCli.run("wordcount", "--jar", jar, "--db-url", db, "--lines", "100000", "--data-dir",
         dir.resolve("data").toString(), "--layouts", "standalone,node", "--warmup", "1", "--pairs", "2",

@@ -1,5 +1,6 @@
 package dev.storefront.bench;
 
+import dev.storefront.testing.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
@@ -8,8 +9,11 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,18 +97,21 @@ class WordCountBenchTest {
     }
   }
 
-  private static void awaitState(long pid, String state) throws Exception {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    String seen = "";
-    while (System.nanoTime() < deadline) {
-      seen = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-          .filter(l -> l.startsWith("State:")).findFirst().orElse("");
-      if (seen.contains("\t" + state + " ") || seen.matches("State:\\s+" + state + "\\b.*")) {
-        return;
+  /** Polls /proc: a signal's effect on another process has no event to wait on. */
+  private static void awaitState(long pid, String state) {
+    String[] seen = {""};
+    boolean reached = Await.eventually(Duration.ofSeconds(5), Duration.ofMillis(10), () -> {
+      try {
+        seen[0] = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+            .filter(l -> l.startsWith("State:")).findFirst().orElse("");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-      Thread.sleep(10); // polling /proc with a deadline: a signal's effect has no event to wait on
+      return seen[0].contains("\t" + state + " ") || seen[0].matches("State:\\s+" + state + "\\b.*");
+    });
+    if (!reached) {
+      throw new AssertionError("process " + pid + " not in state " + state + ": " + seen[0]);
     }
-    throw new AssertionError("process " + pid + " not in state " + state + ": " + seen);
   }
 
   private static JsonObject job(double seconds, double reduce, long lines) {

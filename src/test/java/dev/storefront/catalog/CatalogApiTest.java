@@ -1,19 +1,21 @@
 package dev.storefront.catalog;
 
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.db.TestDatabase;
 import dev.storefront.node.HttpVerticle;
+import dev.storefront.testing.Await;
 import dev.storefront.testing.Http;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The catalog API against a real PostgreSQL holding the sample data, served by two HTTP verticles. */
 @ExtendWith(VertxExtension.class)
+@Tag("database")
 class CatalogApiTest {
 
   private static DatabaseUrl db;
@@ -41,18 +44,17 @@ class CatalogApiTest {
   @BeforeAll
   static void deploy() throws Exception {
     db = TestDatabase.withSampleData("sf_catalog_test");
-    int port = Http.freePort();
+    int port = FreePorts.any();
     vertx = Vertx.vertx();
     Settings settings = Settings.defaults().with("db.url", db.uri()).with("http.port", port).with("http.maxBodyBytes", 1024);
-    vertx.deployVerticle(() -> new HttpVerticle((r, s) -> { }, () -> { }),
-            new DeploymentOptions().setInstances(2).setConfig(settings.toJson()))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(vertx.deployVerticle(() -> new HttpVerticle((r, s) -> { }, () -> { }),
+        new DeploymentOptions().setInstances(2).setConfig(settings.toJson())));
     http = new Http(port);
   }
 
   @AfterAll
   static void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    await(vertx.close());
   }
 
   @Test
@@ -181,7 +183,7 @@ class CatalogApiTest {
       assertEquals("1", during.headers().firstValue("retry-after").orElse(null));
       assertEquals("unavailable", Http.json(during).getString("error"));
     }
-    assertTrue(Http.eventually(java.time.Duration.ofSeconds(15), () -> http.get("/products/100").statusCode() == 200));
+    assertTrue(Await.eventually(java.time.Duration.ofSeconds(15), () -> http.get("/products/100").statusCode() == 200));
   }
 
   static void assertError(HttpResponse<String> r, int status, String code) {

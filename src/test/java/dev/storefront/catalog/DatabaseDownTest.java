@@ -1,5 +1,6 @@
 package dev.storefront.catalog;
 
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.node.HttpVerticle;
 import dev.storefront.testing.Http;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
-import java.util.concurrent.TimeUnit;
 
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,16 +23,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DatabaseDownTest {
 
   private static Settings settings(int httpPort) {
-    return Settings.defaults().with("db.url", "postgresql://postgres@127.0.0.1:" + Http.freePort() + "/none")
+    return Settings.defaults().with("db.url", "postgresql://postgres@127.0.0.1:" + FreePorts.any() + "/none")
         .with("http.port", httpPort).with("db.reconnectIntervalMs", 200);
   }
 
   @Test
   @DisplayName("with the database down, queries answer 503 with Retry-After, ready is 503 and live is 200")
   void unavailable(Vertx vertx) throws Exception {
-    int port = Http.freePort();
-    vertx.deployVerticle(() -> new HttpVerticle((r, s) -> { }, () -> { }),
-        new DeploymentOptions().setConfig(settings(port).toJson())).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    int port = FreePorts.any();
+    await(vertx.deployVerticle(() -> new HttpVerticle((r, s) -> { }, () -> { }),
+        new DeploymentOptions().setConfig(settings(port).toJson())));
     Http http = new Http(port);
     for (String path : new String[] {"/products/100", "/products", "/brands", "/brands/1"}) {
       HttpResponse<String> r = http.get(path);
@@ -46,7 +47,7 @@ class DatabaseDownTest {
   @Test
   @DisplayName("with db.failFast, deployment fails when the database is unreachable")
   void failFast(Vertx vertx, VertxTestContext ctx) {
-    Settings s = settings(Http.freePort()).with("db.failFast", true);
+    Settings s = settings(FreePorts.any()).with("db.failFast", true);
     vertx.deployVerticle(() -> new HttpVerticle((r, x) -> { }, () -> { }), new DeploymentOptions().setConfig(s.toJson()))
         .onComplete(ctx.failing(err -> ctx.verify(() -> {
           assertTrue(err.getMessage() != null);

@@ -1,12 +1,14 @@
 package dev.storefront.cluster;
 
+import dev.storefront.bench.StorefrontProcess;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.db.TestDatabase;
 import dev.storefront.jobs.NgramGenerator;
+import dev.storefront.testing.Await;
+import dev.storefront.testing.FatJar;
 import dev.storefront.testing.Http;
 import dev.storefront.testing.NetHosts;
-import dev.storefront.testing.StorefrontProcess;
 import dev.storefront.testing.TcpProxy;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -46,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("clustered deployment across three hosts")
+@Tag("database")
 class MultiHostIT {
 
   private static final int HOSTS = 3;
@@ -74,21 +78,23 @@ class MultiHostIT {
           "--set", "cluster.members=" + net.addresses(), "--set", "cluster.name=" + cluster,
           "--set", "stats.flushIntervalMs=300", "--set", "jobs.dataDir=" + dataDir,
           "--set", "jobs.workersPerNode=1", "--set", "node.jvmOptions=-Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k"));
-      serves.add(StorefrontProcess.start(h.command(List.of()), h.address(), StorefrontProcess.jar(), PORT, args));
+      serves.add(StorefrontProcess.start(h.command(List.of()), FatJar.path(), args, h.address(), PORT));
     }
     for (StorefrontProcess s : serves) {
       assertTrue(s.awaitLine("Storefront ready", Duration.ofSeconds(180)), s.output());
     }
-    boolean formed = Http.eventually(Duration.ofSeconds(60), () -> serves.stream()
-        .allMatch(s -> Http.json(s.http().get("/cluster")).getInteger("size") == HOSTS * PROCESSES));
+    boolean formed = Await.eventually(Duration.ofSeconds(60), () -> serves.stream()
+        .allMatch(s -> Http.json(Http.to(s).get("/cluster")).getInteger("size") == HOSTS * PROCESSES));
     System.out.printf("multi-host: %d members on %d hosts formed in %.1f s%n", HOSTS * PROCESSES, HOSTS,
         (System.nanoTime() - t0) / 1e9);
     assertTrue(formed, "the six members did not all see each other");
   }
 
   @AfterAll
-  static void stop() {
-    serves.forEach(StorefrontProcess::close);
+  static void stop() throws Exception {
+    for (StorefrontProcess s : serves) {
+      s.close();
+    }
     if (pg != null) {
       pg.close();
     }
@@ -102,7 +108,7 @@ class MultiHostIT {
   @DisplayName("/cluster on every host lists all six members, two on each host's address")
   void sixMembersFromEveryHost() {
     for (StorefrontProcess s : serves) {
-      JsonObject cluster = Http.json(s.http().get("/cluster"));
+      JsonObject cluster = Http.json(Http.to(s).get("/cluster"));
       JsonArray members = cluster.getJsonArray("members");
       assertEquals(HOSTS * PROCESSES, members.size(), cluster.encodePrettily());
       Map<String, Integer> perHost = new HashMap<>();
@@ -123,22 +129,22 @@ class MultiHostIT {
   @Order(2)
   @DisplayName("/stats adds up the requests that every node of every host served")
   void statsAddUpAcrossHosts() throws Exception {
-    long before = Http.json(serves.get(0).http().get("/stats")).getLong("total");
+    long before = Http.json(Http.to(serves.get(0)).get("/stats")).getLong("total");
     int perHost = 60;
     Set<String> nodes = new HashSet<>();
     for (StorefrontProcess s : serves) {
       for (int i = 0; i < perHost; i++) {
-        nodes.add(s.nodeOfNewConnection("/products/" + (1 + i)));
+        nodes.add(Http.to(s).nodeOfNewConnection("/products/" + (1 + i)));
       }
     }
     assertEquals(HOSTS * PROCESSES, nodes.size(), "new connections reached every node: " + nodes);
     long expected = before + (long) HOSTS * perHost;
     for (StorefrontProcess s : serves) {
-      assertTrue(Http.eventually(Duration.ofSeconds(20),
-          () -> Http.json(s.http().get("/stats")).getLong("total") == expected),
-          "expected " + expected + ", got " + s.http().get("/stats").body());
+      assertTrue(Await.eventually(Duration.ofSeconds(20),
+          () -> Http.json(Http.to(s).get("/stats")).getLong("total") == expected),
+          "expected " + expected + ", got " + Http.to(s).get("/stats").body());
     }
-    JsonObject byNode = Http.json(serves.get(2).http().get("/stats")).getJsonObject("nodes");
+    JsonObject byNode = Http.json(Http.to(serves.get(2)).get("/stats")).getJsonObject("nodes");
     assertEquals(HOSTS * PROCESSES, byNode.size(), byNode.encode());
   }
 
@@ -155,7 +161,7 @@ class MultiHostIT {
         for (int c = 0; c < clientsPerHost; c++) {
           done.add(pool.submit(() -> {
             for (int i = 0; i < increments; i++) {
-              HttpResponse<String> r = s.http().send("POST", "/counters/multihost-hits", "{\"delta\":1}");
+              HttpResponse<String> r = Http.to(s).send("POST", "/counters/multihost-hits", "{\"delta\":1}");
               assertEquals(200, r.statusCode(), r.body());
             }
             return null;
@@ -170,7 +176,7 @@ class MultiHostIT {
     }
     for (StorefrontProcess s : serves) {
       assertEquals((long) HOSTS * clientsPerHost * increments,
-          Http.json(s.http().get("/counters/multihost-hits")).getLong("value"));
+          Http.json(Http.to(s).get("/counters/multihost-hits")).getLong("value"));
     }
   }
 
@@ -187,7 +193,7 @@ class MultiHostIT {
       for (StorefrontProcess s : serves) {
         for (int c = 0; c < clientsPerHost; c++) {
           done.add(pool.submit(() -> {
-            Http http = s.http();
+            Http http = Http.to(s);
             for (int i = 0; i < holds; i++) {
               HttpResponse<String> lock = http.send("POST", "/locks/multihost-guard", "{\"timeoutMs\":30000}");
               assertEquals(200, lock.statusCode(), lock.body());
@@ -213,7 +219,7 @@ class MultiHostIT {
     }
     int total = HOSTS * clientsPerHost * holds;
     assertEquals(total, new HashSet<>(tokens).size(), "fencing tokens are unique: " + tokens);
-    assertEquals(total, Http.json(serves.get(0).http().get("/counters/multihost-guarded")).getLong("value"));
+    assertEquals(total, Http.json(Http.to(serves.get(0)).get("/counters/multihost-guarded")).getLong("value"));
   }
 
   @Test
@@ -221,10 +227,10 @@ class MultiHostIT {
   @DisplayName("a word-count job submitted on one host runs map tasks on every host and is exact")
   void jobUsesEveryHost() throws Exception {
     Path file = generate("spread.tsv", 600_000, 31);
-    JsonObject state = runJob(serves.get(0).http(), "spread.tsv", 1 << 20, null);
+    JsonObject state = runJob(Http.to(serves.get(0)), "spread.tsv", 1 << 20, null);
     JsonObject tasks = state.getJsonObject("tasksByNode");
     Map<String, String> hostOfNode = new HashMap<>();
-    JsonArray members = Http.json(serves.get(0).http().get("/cluster")).getJsonArray("members");
+    JsonArray members = Http.json(Http.to(serves.get(0)).get("/cluster")).getJsonArray("members");
     for (int i = 0; i < members.size(); i++) {
       hostOfNode.put(members.getJsonObject(i).getString("nodeId"), members.getJsonObject(i).getString("host"));
     }
@@ -235,7 +241,7 @@ class MultiHostIT {
     for (NetHosts.Host h : net.hosts()) {
       assertTrue(tasksPerHost.getOrDefault(h.address(), 0) > 0, "tasks ran on every host: " + tasksPerHost);
     }
-    assertExact(serves.get(0).http(), state.getLong("id"), file);
+    assertExact(Http.to(serves.get(0)), state.getLong("id"), file);
   }
 
   @Test
@@ -245,10 +251,10 @@ class MultiHostIT {
     Path file = generate("loss.tsv", 4_000_000, 32);
     NetHosts.Host victim = net.host(3);
     JsonObject[] atKill = {null};
-    JsonObject state = runJob(serves.get(0).http(), "loss.tsv", 1 << 19, id -> {
+    JsonObject state = runJob(Http.to(serves.get(0)), "loss.tsv", 1 << 19, id -> {
       // once the job runs, host 3 dies at once: every process on it, supervisor and nodes
-      Http.eventually(Duration.ofSeconds(30), () -> {
-        atKill[0] = Http.json(serves.get(0).http().get("/jobs/" + id));
+      Await.eventually(Duration.ofSeconds(30), () -> {
+        atKill[0] = Http.json(Http.to(serves.get(0)).get("/jobs/" + id));
         return !"pending".equals(atKill[0].getString("state")) && atKill[0].getInteger("done", 0) > 0;
       });
       victim.signal("KILL");
@@ -257,7 +263,7 @@ class MultiHostIT {
     assertTrue(atKill[0].getInteger("done") < atKill[0].getInteger("total"), "host 3 died mid-job: " + atKill[0]);
     System.out.println("multi-host: host 3 killed at " + atKill[0].getInteger("done") + "/" + atKill[0].getInteger("total")
         + " tasks; map tasks per node " + state.getJsonObject("tasksByNode").encode());
-    assertExact(serves.get(0).http(), state.getLong("id"), file);
+    assertExact(Http.to(serves.get(0)), state.getLong("id"), file);
   }
 
   private static Path generate(String name, long lines, long seed) throws Exception {
@@ -279,7 +285,7 @@ class MultiHostIT {
       whileRunning.accept(id);
     }
     JsonObject[] last = {null};
-    boolean ended = Http.eventually(Duration.ofSeconds(180), () -> {
+    boolean ended = Await.eventually(Duration.ofSeconds(180), () -> {
       last[0] = Http.json(http.get("/jobs/" + id));
       String st = last[0].getString("state");
       return "succeeded".equals(st) || "failed".equals(st) || "cancelled".equals(st);

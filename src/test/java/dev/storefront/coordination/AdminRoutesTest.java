@@ -1,6 +1,8 @@
 package dev.storefront.coordination;
 
 import dev.storefront.config.Settings;
+import dev.storefront.testing.TestCluster;
+import dev.storefront.testing.TestHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.storefront.coordination.TestHttp.call;
+import static dev.storefront.testing.Await.await;
+import static dev.storefront.testing.TestHttp.call;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -42,16 +45,16 @@ class AdminRoutesTest {
     a = cluster.node(0);
     b = cluster.node(1);
     Settings settings = cluster.settings;
-    TestCluster.await(Coordination.deploy(a, settings, "admin-a"));
-    TestCluster.await(Coordination.deploy(b, settings, "admin-b"));
+    await(Coordination.deploy(a, settings, "admin-a"));
+    await(Coordination.deploy(b, settings, "admin-b"));
     // Mounted twice on node a, as the lead's HTTP verticles do once per event loop.
-    portA = TestCluster.await(TestHttp.serve(a, r -> {
+    portA = await(TestHttp.serve(a, settings, r -> {
       AdminRoutes.mount(r, a, settings);
       StatsRoutes.mount(r, a);
     }));
-    portB = TestCluster.await(TestHttp.serve(b, r -> AdminRoutes.mount(r, b, settings)));
-    portSecured = TestCluster.await(TestHttp.serve(a, r -> AdminRoutes.mount(r, a, settings.with("admin.token", "s3cret-token"))));
-    portDisabled = TestCluster.await(TestHttp.serve(a, r -> AdminRoutes.mount(r, a, settings.with("admin.enabled", false))));
+    portB = await(TestHttp.serve(b, settings, r -> AdminRoutes.mount(r, b, settings)));
+    portSecured = await(TestHttp.serve(a, settings, r -> AdminRoutes.mount(r, a, settings.with("admin.token", "s3cret-token"))));
+    portDisabled = await(TestHttp.serve(a, settings, r -> AdminRoutes.mount(r, a, settings.with("admin.enabled", false))));
   }
 
   @AfterAll

@@ -1,6 +1,8 @@
 package dev.storefront.coordination;
 
 import dev.storefront.cluster.FreePorts;
+import dev.storefront.testing.Await;
+import dev.storefront.testing.ChildJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,7 +32,7 @@ class CoordinationFailoverIT {
     String cluster = "sf-coord-failover-" + UUID.randomUUID().toString().substring(0, 8);
     String port = String.valueOf(FreePorts.base(6));
     for (int i = 0; i < 3; i++) {
-      ChildJvm node = ChildJvm.start(MemberProcess.class.getName(), cluster, port);
+      ChildJvm node = ChildJvm.start(List.of("-Xmx160m", "-XX:+UseSerialGC"), MemberProcess.class, cluster, port);
       nodes.add(node);
       node.expect(MemberProcess.PREFIX + "READY", 90_000);
     }
@@ -50,12 +53,15 @@ class CoordinationFailoverIT {
     return Long.parseLong(answer.substring(3));
   }
 
-  private static void awaitMembers(ChildJvm node, int count) throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (ask(node, "members", 10_000) != count) {
-      assertTrue(System.currentTimeMillis() < deadline, "cluster never reached " + count + " members");
-      Thread.sleep(100); // polling membership with a deadline
-    }
+  /** Asks the node for its member count until it is {@code count}: membership is polled, the child reports no changes. */
+  private static void awaitMembers(ChildJvm node, int count) {
+    assertTrue(Await.eventually(Duration.ofSeconds(30), () -> {
+      try {
+        return ask(node, "members", 10_000) == count;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }), "cluster never reached " + count + " members");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.storefront.coordination;
 
 import dev.storefront.failure.Failure;
+import dev.storefront.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +36,7 @@ class FencedLocksTest {
   static void startCluster() throws Exception {
     cluster = TestCluster.start("sf-coord-locks", 2);
     for (int i = 0; i < 2; i++) {
-      TestCluster.await(Coordination.deploy(cluster.node(i), cluster.settings, "locks-node-" + i));
+      await(Coordination.deploy(cluster.node(i), cluster.settings, "locks-node-" + i));
     }
     a = FencedLocks.of(cluster.node(0));
     b = FencedLocks.of(cluster.node(1));

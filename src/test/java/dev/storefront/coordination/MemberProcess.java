@@ -1,8 +1,7 @@
 package dev.storefront.coordination;
 
-import dev.storefront.config.Settings;
 import dev.storefront.cluster.Cluster;
-import io.vertx.core.Future;
+import dev.storefront.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 
@@ -10,7 +9,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+
+import static dev.storefront.testing.Await.await;
 
 /**
  * A cluster member in its own JVM for the real-process tests, driven over stdin: {@code lock <name> <timeoutMs>},
@@ -52,13 +52,5 @@ public final class MemberProcess {
       }
     }
     await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-    }
   }
 }

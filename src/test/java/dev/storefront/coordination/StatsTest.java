@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @ExtendWith(VertxExtension.class)
@@ -32,9 +34,9 @@ class StatsTest {
     cluster = TestCluster.start("sf-coord-stats", 2);
     fast = cluster.node(0);
     slow = cluster.node(1);
-    TestCluster.await(fast.deployVerticle(new StatsVerticle("fast-node", 100)));
+    await(fast.deployVerticle(new StatsVerticle("fast-node", 100)));
     // Flushes only on stop within the test's time.
-    slowDeployment = TestCluster.await(slow.deployVerticle(new StatsVerticle("slow-node", 60_000)));
+    slowDeployment = await(slow.deployVerticle(new StatsVerticle("slow-node", 60_000)));
   }
 
   @AfterAll

@@ -2,22 +2,25 @@ package dev.storefront.db;
 
 import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fresh-machine path: no db.url, so Storefront starts its embedded PostgreSQL, initialises it and queries it. */
 @ExtendWith(VertxExtension.class)
+@Tag("database")
 class EmbeddedDefaultTest {
 
   @TempDir
@@ -31,11 +34,9 @@ class EmbeddedDefaultTest {
       assertTrue(db.embedded());
       assertTrue(db.init().loaded().get("sku"), "first start loads the catalog");
       ProductRepository repo = new ProductRepository(vertx, settings.with("db.url", db.url().uri()).with("db.failFast", true));
-      long skus = repo.start()
-          .compose(v -> repo.productDetail(100)).map(rows -> (long) rows.size())
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      long skus = await(repo.start().compose(v -> repo.productDetail(100)).map(rows -> (long) rows.size()));
       assertEquals(100, skus);
-      repo.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(repo.close());
     }
     try (Database again = Database.open(settings)) {
       assertFalse(again.init().loaded().containsValue(true), "second start reuses the data directory: nothing reloaded");

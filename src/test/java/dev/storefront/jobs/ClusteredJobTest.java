@@ -1,9 +1,9 @@
 package dev.storefront.jobs;
 
-import dev.storefront.config.Settings;
 import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.cluster.NodeIdentity;
-import dev.storefront.testing.Http;
+import dev.storefront.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static dev.storefront.jobs.JobsTesting.await;
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +36,7 @@ class ClusteredJobTest {
   static void cluster() throws Exception {
     file = JobsTesting.generate(dir.resolve("ngrams.tsv"), 150_000, 9);
     reference = ReferenceCount.of(file);
-    int port = Http.freePort();
+    int port = FreePorts.any();
     Settings settings = Settings.defaults()
         .with("cluster.name", "sf-jobs-" + UUID.randomUUID())
         .with("cluster.port", port)

@@ -2,13 +2,15 @@ package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.db.TestDatabase;
+import dev.storefront.testing.Await;
 import dev.storefront.testing.Http;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,11 +26,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import static dev.storefront.jobs.JobsTesting.await;
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Word counts over customer feedback in a real PostgreSQL, against the same count done in SQL. */
+@Tag("database")
 class FeedbackJobTest {
 
   /** The tokenizer's rule in SQL: lower-case, split on non-letters but apostrophes, trim apostrophes. */
@@ -81,7 +84,7 @@ class FeedbackJobTest {
     HttpResponse<String> r = http.send("POST", "/jobs", new JsonObject().put("source", source).put("partitionRows", partitionRows).encode());
     assertEquals(202, r.statusCode(), r.body());
     long id = Http.json(r).getLong("id");
-    assertTrue(Http.eventually(Duration.ofSeconds(60), () -> "succeeded".equals(Http.json(http.get("/jobs/" + id)).getString("state"))),
+    assertTrue(Await.eventually(Duration.ofSeconds(60), () -> "succeeded".equals(Http.json(http.get("/jobs/" + id)).getString("state"))),
         http.get("/jobs/" + id).body());
     return id;
   }

@@ -1,8 +1,8 @@
 package dev.storefront.jobs;
 
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
-import dev.storefront.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.storefront.jobs.JobsTesting.await;
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -129,7 +129,7 @@ class JobApiClientTest {
   @Test
   @DisplayName("an unreachable Storefront gives an error saying so, not an exception")
   void unreachable() throws Exception {
-    JsonObject r = new JobApiClient("http://127.0.0.1:" + Http.freePort()).run(job(0), s -> { });
+    JsonObject r = new JobApiClient("http://127.0.0.1:" + FreePorts.any()).run(job(0), s -> { });
     assertTrue(r.getString("error").contains("unreachable"), r.encode());
     assertNull(r.getValue("id"), r.encode());
   }

@@ -1,6 +1,7 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
+import dev.storefront.testing.Await;
 import dev.storefront.testing.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -26,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
-import static dev.storefront.jobs.JobsTesting.await;
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -76,7 +77,7 @@ class JobsApiTest {
 
   private static JsonObject awaitState(long id, String state) {
     JsonObject[] last = {null};
-    boolean reached = Http.eventually(Duration.ofSeconds(60), () -> {
+    boolean reached = Await.eventually(Duration.ofSeconds(60), () -> {
       last[0] = Http.json(http.get("/jobs/" + id));
       return state.equals(last[0].getString("state"));
     });

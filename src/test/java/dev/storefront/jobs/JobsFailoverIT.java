@@ -1,8 +1,10 @@
 package dev.storefront.jobs;
 
-import dev.storefront.config.Settings;
 import dev.storefront.cluster.Cluster;
-import dev.storefront.testing.Http;
+import dev.storefront.cluster.FreePorts;
+import dev.storefront.config.Settings;
+import dev.storefront.testing.Await;
+import dev.storefront.testing.ChildJvm;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -12,19 +14,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.storefront.jobs.JobsTesting.await;
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +36,7 @@ class JobsFailoverIT {
 
   @TempDir
   static Path dir;
-  private static Process child;
+  private static ChildJvm child;
   private static String childNodeId;
   private static Vertx coordinator;
   private static Path file;
@@ -59,40 +55,21 @@ class JobsFailoverIT {
     file = JobsTesting.generate(dir.resolve("ngrams.tsv"), 1_500_000, 21);
     reference = ReferenceCount.of(file);
     String name = "sf-jobs-failover-" + UUID.randomUUID().toString().substring(0, 8);
-    int port = Http.freePort();
+    int port = FreePorts.any();
     Settings settings = clusterSettings(name, port).with("jobs.workersPerNode", 1);
     coordinator = await(Cluster.start(settings, 2));
     await(JobService.deploy(coordinator, settings));
 
-    String jar = System.getProperty("storefront.jar");
-    String testClasses = new File(JobsFailoverIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
-    String classpath = (jar != null && Files.isRegularFile(Path.of(jar)) ? jar : System.getProperty("java.class.path"))
-        + File.pathSeparator + testClasses;
-    child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", classpath, JobsNodeProcess.class.getName(), name, String.valueOf(port), "1"))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    childNodeId = CompletableFuture.supplyAsync(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith(JobsNodeProcess.READY)) {
-            return line.substring(JobsNodeProcess.READY.length()).trim();
-          }
-        }
-        throw new IllegalStateException("the child node exited before it was ready");
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }).get(90, TimeUnit.SECONDS);
-    assertTrue(Http.eventually(Duration.ofSeconds(30),
+    child = ChildJvm.start(List.of("-Xmx256m"), JobsNodeProcess.class, name, String.valueOf(port), "1");
+    childNodeId = child.expect(JobsNodeProcess.READY, 90_000).trim();
+    assertTrue(Await.eventually(Duration.ofSeconds(30),
         () -> ((VertxInternal) coordinator).clusterManager().getNodes().size() == 2), "the child never joined");
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (child != null) {
-      child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      child.kill();
     }
     if (coordinator != null) {
       await(coordinator.close());
@@ -104,9 +81,9 @@ class JobsFailoverIT {
   void survivesKill() throws Exception {
     JobService jobs = JobService.of(coordinator);
     long id = await(jobs.submit(JobSpec.file(file, 8_192)));
-    assertTrue(Http.eventually(Duration.ofSeconds(60), () -> await(jobs.status(id)).getInteger("done") >= 300),
+    assertTrue(Await.eventually(Duration.ofSeconds(60), () -> await(jobs.status(id)).getInteger("done") >= 300),
         "the job never made progress");
-    child.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
+    child.kill(); // SIGKILL
     long killed = System.nanoTime();
     JsonObject end;
     try {

@@ -1,14 +1,14 @@
 package dev.storefront.jobs;
 
-import dev.storefront.config.Settings;
 import dev.storefront.cluster.Cluster;
 import dev.storefront.cluster.NodeIdentity;
+import dev.storefront.config.Settings;
 import io.vertx.core.Vertx;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import static dev.storefront.jobs.JobsTesting.await;
+import static dev.storefront.testing.Await.await;
 
 /**
  * A cluster member with a job service and its workers, in its own JVM, for {@link JobsFailoverIT}. Arguments:

@@ -6,8 +6,7 @@ import io.vertx.core.eventbus.Message;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.TimeUnit;
-
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -44,11 +43,10 @@ class MapOutputCodecTest {
       JobCodecs.register(vertx.eventBus());
       byte[] out = output();
       vertx.eventBus().<Object>consumer("map-test", m -> m.reply(out, MapOutputCodec.options()));
-      Message<byte[]> reply = vertx.eventBus().<byte[]>request("map-test", "task")
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Message<byte[]> reply = await(vertx.eventBus().<byte[]>request("map-test", "task"));
       assertSame(out, reply.body());
     } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      await(vertx.close());
     }
   }
 }

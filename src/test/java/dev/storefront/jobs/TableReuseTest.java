@@ -1,7 +1,7 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
-import dev.storefront.testing.Http;
+import dev.storefront.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +17,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
-import static dev.storefront.jobs.JobsTesting.await;
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +56,7 @@ class TableReuseTest {
       boolean isBig = i % 2 == 0;
       if (i >= KeptResults.KEPT_RESULTS + 1) { // job i - 3 was evicted when job i - 1 ended: its tables come back
         int shards = tablesOf.get(0).size();
-        assertTrue(Http.eventually(Duration.ofSeconds(10), () -> jobs.tablePool().spare() == shards),
+        assertTrue(Await.eventually(Duration.ofSeconds(10), () -> jobs.tablePool().spare() == shards),
             "the evicted result's tables were never given back: " + jobs.tablePool().spare() + " spare");
       }
       JsonObject end = await(jobs.run(JobSpec.file(isBig ? big : small, 64 * 1024)));

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -35,12 +36,12 @@ class WorkQueueTest {
     vertx = Vertx.vertx();
     JobCodecs.register(vertx.eventBus());
     queue = new WorkQueue(2);
-    deployment = get(vertx.deployVerticle(queue, new DeploymentOptions()));
+    deployment = await(vertx.deployVerticle(queue, new DeploymentOptions()));
   }
 
   @AfterEach
   void stop() throws Exception {
-    get(vertx.close());
+    await(vertx.close());
   }
 
   private Future<Message<Object>> take() {
@@ -55,19 +56,19 @@ class WorkQueueTest {
   @DisplayName("work goes to whichever worker asks first; a free worker is never left waiting behind a busy one")
   void freeWorkersTakeTheOldestWork() throws Exception {
     Future<Message<Object>> busy = send(JobAddresses.MAP, "task-1");
-    Message<Object> first = get(take());
+    Message<Object> first = await(take());
     assertEquals("task-1", first.body());
     // the first worker is now busy: more work arrives, and only the second worker asks for it
     Future<Message<Object>> second = send(JobAddresses.MAP, "task-2");
     Future<Message<Object>> merge = send(JobAddresses.REDUCE, "merge-1");
-    Message<Object> taken = get(take());
+    Message<Object> taken = await(take());
     assertEquals("task-2", taken.body());
     taken.reply("done-2");
-    assertEquals("done-2", get(second).body());
-    assertEquals("merge-1", get(take()).body(), "the merge waited for a free worker, not for the busy one");
+    assertEquals("done-2", await(second).body());
+    assertEquals("merge-1", await(take()).body(), "the merge waited for a free worker, not for the busy one");
     assertFalse(merge.isComplete());
     first.reply("done-1");
-    assertEquals("done-1", get(busy).body());
+    assertEquals("done-1", await(busy).body());
   }
 
   @Test
@@ -82,7 +83,7 @@ class WorkQueueTest {
     Future<Message<Object>> one = send(JobAddresses.REDUCE, "merge-1");
     Future<Message<Object>> two = send(JobAddresses.REDUCE, "merge-2");
     Future<Message<Object>> probe = send(JobAddresses.REDUCE, "merge-3");
-    assertEquals("merge-1", get(take()).body()); // delivered in order: merge-2 and merge-3 are queued now
+    assertEquals("merge-1", await(take()).body()); // delivered in order: merge-2 and merge-3 are queued now
     assertEquals("merge-2", queue.poll().body());
     assertEquals("merge-3", queue.poll().body());
     assertEquals(null, queue.poll());
@@ -98,9 +99,9 @@ class WorkQueueTest {
     send(JobAddresses.MAP, "task-1");
     send(JobAddresses.REDUCE, "merge-3");
     send(JobAddresses.MAP, "task-2");
-    assertEquals("task-1", get(take()).body()); // delivered in order: all five were queued before the take
+    assertEquals("task-1", await(take()).body()); // delivered in order: all five were queued before the take
     assertEquals("task-2", queue.poll().body());
-    assertEquals("merge-1", get(take()).body());
+    assertEquals("merge-1", await(take()).body());
     assertEquals("merge-2", queue.poll().body());
     assertEquals("merge-3", queue.poll().body());
     assertEquals(null, queue.poll());
@@ -114,9 +115,9 @@ class WorkQueueTest {
     Future<Message<Object>> queued = send(JobAddresses.REDUCE, "merge-2");
     // the queue's event loop handles deliveries in the order they were sent: once a worker got merge-1,
     // merge-2 is in the queue
-    assertEquals("merge-1", get(take()).body());
-    get(vertx.undeploy(deployment));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> get(queued));
+    assertEquals("merge-1", await(take()).body());
+    await(vertx.undeploy(deployment));
+    CompletionException e = assertThrows(CompletionException.class, () -> await(queued));
     ReplyException reply = assertInstanceOf(ReplyException.class, e.getCause());
     assertEquals(WordCountWorker.FAILED, reply.failureCode());
     assertFalse(taken.isComplete(), "work a worker holds is the worker's to answer");
@@ -126,13 +127,9 @@ class WorkQueueTest {
   private void handedToWaitingWorker(String task) throws Exception {
     Future<Message<Object>> waiting = take();
     Future<Message<Object>> sent = send(JobAddresses.MAP, task);
-    Message<Object> got = get(waiting);
+    Message<Object> got = await(waiting);
     assertEquals(task, got.body());
     got.reply("done " + task);
-    assertEquals("done " + task, get(sent).body());
-  }
-
-  private static <T> T get(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals("done " + task, await(sent).body());
   }
 }

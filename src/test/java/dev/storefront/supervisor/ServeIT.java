@@ -1,9 +1,13 @@
 package dev.storefront.supervisor;
 
+import dev.storefront.bench.StorefrontProcess;
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.db.TestDatabase;
+import dev.storefront.testing.Await;
+import dev.storefront.testing.FatJar;
 import dev.storefront.testing.Http;
-import dev.storefront.testing.StorefrontProcess;
+import dev.storefront.testing.TestCluster;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -32,20 +37,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for the whole class; the SIGTERM test runs last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("database")
 class ServeIT {
 
   private static final int DRAIN_MS = 5000;
   private static StorefrontProcess serve;
+  private static Http http;
   private static DatabaseUrl db;
 
   @BeforeAll
   static void start() throws Exception {
     db = TestDatabase.withSampleData("sf_serve_it");
-    int port = Http.freePort();
+    int port = FreePorts.any();
     List<String> args = new ArrayList<>(List.of("serve", "--processes", "2", "--event-loops", "1", "--port", String.valueOf(port),
         "--db-url", db.uri(), "--set", "node.drainTimeoutMs=" + DRAIN_MS, "--set", "stats.flushIntervalMs=500"));
-    args.addAll(StorefrontProcess.isolated("serve-it-" + port, 16100));
-    serve = StorefrontProcess.start(port, args);
+    args.addAll(TestCluster.isolated("serve-it-" + port, 16100));
+    serve = StorefrontProcess.start(FatJar.path(), args, port);
+    http = new Http(port);
     assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());
   }
 
@@ -62,7 +70,7 @@ class ServeIT {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     if (serve != null) {
       serve.close();
     }
@@ -75,13 +83,13 @@ class ServeIT {
     int n = 300;
     Set<String> nodes = new HashSet<>();
     for (int i = 0; i < n; i++) {
-      nodes.add(serve.nodeOfNewConnection("/products/" + (1 + i % 1000)));
+      nodes.add(http.nodeOfNewConnection("/products/" + (1 + i % 1000)));
     }
     assertEquals(2, nodes.size(), "requests reached both nodes");
-    assertTrue(Http.eventually(Duration.ofSeconds(10), () -> Http.json(serve.http().get("/stats")).getLong("total") == n),
-        "total " + Http.json(serve.http().get("/stats")).encode());
-    Thread.sleep(1200); // two flush intervals of 500 ms: nothing may be counted twice
-    JsonObject stats = Http.json(serve.http().get("/stats"));
+    assertTrue(Await.eventually(Duration.ofSeconds(10), () -> Http.json(http.get("/stats")).getLong("total") == n),
+        "total " + Http.json(http.get("/stats")).encode());
+    Thread.sleep(1200); // an observation window, not a wait for an event: in two flush intervals of 500 ms nothing may be counted twice
+    JsonObject stats = Http.json(http.get("/stats"));
     assertEquals(n, stats.getLong("total"), stats.encode());
     long sum = stats.getJsonObject("nodes").stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum();
     assertEquals(n, sum, stats.encode());
@@ -93,7 +101,7 @@ class ServeIT {
   void bothNodesServeOnePort() throws Exception {
     Set<String> nodes = new HashSet<>();
     for (int i = 0; i < 200 && nodes.size() < 2; i++) {
-      nodes.add(serve.nodeOfNewConnection("/health/live"));
+      nodes.add(http.nodeOfNewConnection("/health/live"));
     }
     assertEquals(2, nodes.size(), "seen: " + nodes);
     assertTrue(serve.output().contains("transport epoll"), serve.output());
@@ -121,20 +129,20 @@ class ServeIT {
     List<Long> before = serve.nodePids();
     assertEquals(2, before.size(), serve.output());
     long victim = before.get(1);
-    StorefrontProcess.kill9(victim);
+    ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly); // kill -9
     // kill(1) returns when the signal is sent; connections made before the kernel has closed the dying process's
     // listening socket are reset. From its death on, every new connection must reach the surviving node.
-    assertTrue(Http.eventually(Duration.ofSeconds(5), () -> ProcessHandle.of(victim).map(h -> !h.isAlive()).orElse(true)));
+    assertTrue(Await.eventually(Duration.ofSeconds(5), () -> ProcessHandle.of(victim).map(h -> !h.isAlive()).orElse(true)));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     int answered = 0;
     boolean back = false;
     while (System.nanoTime() < deadline && !back) {
       String node;
       try {
-        node = serve.nodeOfNewConnection("/products/100");
+        node = http.nodeOfNewConnection("/products/100");
       } catch (Exception firstTry) {
         // a connection queued on the dying process's socket at the moment of the kill is reset: one retry
-        node = serve.nodeOfNewConnection("/products/100");
+        node = http.nodeOfNewConnection("/products/100");
       }
       answered++;
       assertFalse(node.contains("pid " + victim + ")"), "the killed node answered");
@@ -161,7 +169,7 @@ class ServeIT {
     assertTrue(serve.awaitExit(Duration.ofMillis(DRAIN_MS + 5000)), serve.output());
     assertEquals(0, serve.process().exitValue());
     for (ProcessHandle h : nodes) {
-      assertTrue(Http.eventually(Duration.ofSeconds(2), () -> !h.isAlive()), "node " + h.pid() + " still alive");
+      assertTrue(Await.eventually(Duration.ofSeconds(2), () -> !h.isAlive()), "node " + h.pid() + " still alive");
     }
     try (ServerSocket s = new ServerSocket()) {
       s.bind(new java.net.InetSocketAddress("127.0.0.1", serve.port()));
@@ -170,7 +178,7 @@ class ServeIT {
   }
 
   private static JsonObject clusterOfNewConnection() throws Exception {
-    StorefrontProcess.Reply r = serve.getOnNewConnection("/cluster");
+    Http.Reply r = http.getOnNewConnection("/cluster");
     assertEquals(200, r.status(), r.body());
     return new JsonObject(r.body());
   }

@@ -1,11 +1,16 @@
 package dev.storefront.supervisor;
 
+import dev.storefront.bench.StorefrontProcess;
+import dev.storefront.cluster.FreePorts;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.db.TestDatabase;
+import dev.storefront.testing.Await;
+import dev.storefront.testing.FatJar;
 import dev.storefront.testing.Http;
-import dev.storefront.testing.StorefrontProcess;
+import dev.storefront.testing.TestCluster;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,11 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The supervisor's edges: a single node through the same code path, and a crash loop it gives up on. */
+@Tag("database")
 class SupervisorIT {
 
   private static List<String> args(DatabaseUrl db, int port, String cluster, int clusterPort, String... more) {
     List<String> a = new ArrayList<>(List.of("serve", "--port", String.valueOf(port), "--db-url", db.uri()));
-    a.addAll(StorefrontProcess.isolated(cluster, clusterPort));
+    a.addAll(TestCluster.isolated(cluster, clusterPort));
     a.addAll(List.of(more));
     return a;
   }
@@ -36,23 +42,24 @@ class SupervisorIT {
       + " a node restarted after its jar was overwritten still starts (nodes run serve's own copy of the jar)")
   void singleProcess() throws Exception {
     DatabaseUrl db = TestDatabase.withSampleData("sf_supervisor_it");
-    int port = Http.freePort();
-    Path jar = Files.copy(StorefrontProcess.jar(), dir.resolve("storefront.jar"));
-    try (StorefrontProcess serve = StorefrontProcess.start(jar, port,
-        args(db, port, "single-" + port, 16200, "--processes", "1", "--event-loops", "2"))) {
+    int port = FreePorts.any();
+    Http http = new Http(port);
+    Path jar = Files.copy(FatJar.path(), dir.resolve("storefront.jar"));
+    try (StorefrontProcess serve = StorefrontProcess.start(jar,
+        args(db, port, "single-" + port, 16200, "--processes", "1", "--event-loops", "2"), port)) {
       assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());
       assertTrue(serve.output().contains("1 node process x 2 event loops"), serve.output());
-      assertEquals(200, serve.http().get("/products/100").statusCode());
-      JsonObject cluster = Http.json(serve.http().get("/cluster"));
+      assertEquals(200, http.get("/products/100").statusCode());
+      JsonObject cluster = Http.json(http.get("/cluster"));
       assertEquals(1, cluster.getInteger("size"));
       assertEquals(2, cluster.getJsonArray("members").getJsonObject(0).getInteger("eventLoops"));
 
       Files.write(jar, new byte[0]); // a rebuild or an upgrade in place, as far as the running processes can tell
       long node = serve.nodePids().get(0);
-      StorefrontProcess.kill9(node);
+      ProcessHandle.of(node).ifPresent(ProcessHandle::destroyForcibly); // kill -9
       assertTrue(serve.awaitLine("is back", Duration.ofSeconds(90)), serve.output());
       assertTrue(serve.nodePids().get(0) != node, "a new node process: " + serve.output());
-      assertTrue(Http.eventually(Duration.ofSeconds(30), () -> serve.http().get("/products/100").statusCode() == 200),
+      assertTrue(Await.eventually(Duration.ofSeconds(30), () -> http.get("/products/100").statusCode() == 200),
           serve.output());
       serve.sigterm();
       assertTrue(serve.awaitExit(Duration.ofSeconds(20)));
@@ -64,9 +71,9 @@ class SupervisorIT {
   @DisplayName("a node that crashes at every start makes serve give up with a clear message and exit 1")
   void givesUpOnCrashLoop() throws Exception {
     DatabaseUrl db = TestDatabase.server();
-    int port = Http.freePort();
-    try (StorefrontProcess serve = StorefrontProcess.start(port, args(db, port, "crash-" + port, 16300,
-        "--processes", "1", "--set", "node.jvmOptions=-Xmx1k", "--set", "node.maxCrashes=3", "--set", "node.restartBackoffMs=10"))) {
+    int port = FreePorts.any();
+    try (StorefrontProcess serve = StorefrontProcess.start(FatJar.path(), args(db, port, "crash-" + port, 16300,
+        "--processes", "1", "--set", "node.jvmOptions=-Xmx1k", "--set", "node.maxCrashes=3", "--set", "node.restartBackoffMs=10"), port)) {
       assertTrue(serve.awaitExit(Duration.ofSeconds(60)), serve.output());
       assertEquals(1, serve.process().exitValue(), serve.output());
       assertTrue(serve.output().contains("node-1 crashed 3 times in a row before becoming ready"), serve.output());

@@ -1,5 +1,6 @@
-package dev.storefront.coordination;
+package dev.storefront.testing;
 
+import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,25 +14,31 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.function.Consumer;
 
-/** A router like the node's (BodyHandler, the node's own {@link ErrorHandler}) on a free port, and a small client. */
-final class TestHttp {
+/**
+ * Routes served as a node serves them (the body limit of {@code http.maxBodyBytes}, the node's own
+ * {@link ErrorHandler}) on 127.0.0.1 and a free port; and a small asynchronous Vert.x client for tests that run on
+ * the event loop ({@link Http} is the blocking one).
+ */
+public final class TestHttp {
 
-  record Response(int status, JsonObject body) {
+  /** A status and a body: the JSON one, or {@code {"text": ...}} for another content type. */
+  public record Response(int status, JsonObject body) {
   }
 
   private TestHttp() {
   }
 
-  /** Serves a router with the given routes mounted; returns the port. */
-  static Future<Integer> serve(Vertx vertx, Consumer<Router> mount) {
+  /** Serves a router with the routes {@code mount} adds; completes with the port. */
+  public static Future<Integer> serve(Vertx vertx, Settings settings, Consumer<Router> mount) {
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(65536));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes")));
     mount.accept(router);
     ErrorHandler.install(router);
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(s -> s.actualPort());
   }
 
-  static Future<Response> call(Vertx vertx, HttpMethod method, int port, String uri, String body, String authorization) {
+  /** One request on a new client; {@code body} and {@code authorization} may be null. */
+  public static Future<Response> call(Vertx vertx, HttpMethod method, int port, String uri, String body, String authorization) {
     HttpClient client = vertx.createHttpClient();
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     if (authorization != null) {

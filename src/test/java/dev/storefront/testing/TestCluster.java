@@ -1,0 +1,58 @@
+package dev.storefront.testing;
+
+import dev.storefront.cluster.Cluster;
+import dev.storefront.cluster.FreePorts;
+import dev.storefront.config.Settings;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.storefront.testing.Await.await;
+
+/**
+ * A real Hazelcast cluster of clustered Vert.x instances in this JVM, with its own name and free ports; and the
+ * settings that keep a {@code serve} started by a test in a cluster of its own.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  public final List<Vertx> nodes = new ArrayList<>();
+  public final Settings settings;
+
+  private TestCluster(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** {@code size} nodes of 2 event loops each in a cluster named {@code prefix-<random>}. */
+  public static TestCluster start(String prefix, int size) {
+    int port = FreePorts.base(size + 2);
+    Settings settings = Settings.defaults()
+        .with("cluster.name", prefix + "-" + UUID.randomUUID().toString().substring(0, 8))
+        .with("cluster.port", port)
+        .with("cluster.members", "127.0.0.1")
+        .with("stats.flushIntervalMs", 100);
+    TestCluster cluster = new TestCluster(settings);
+    for (int i = 0; i < size; i++) {
+      cluster.nodes.add(await(Cluster.start(settings, 2)));
+    }
+    return cluster;
+  }
+
+  public Vertx node(int i) {
+    return nodes.get(i);
+  }
+
+  /** The {@code --set} arguments every test {@code serve} needs: its own cluster name and Hazelcast port range. */
+  public static List<String> isolated(String clusterName, int clusterPort) {
+    // members without a port are probed from cluster.port upwards (hazelcast.tcp.join.port.try.count in cluster.xml)
+    return List.of("--set", "cluster.name=" + clusterName, "--set", "cluster.port=" + clusterPort);
+  }
+
+  @Override
+  public void close() {
+    for (Vertx v : nodes) {
+      await(v.close());
+    }
+  }
+}
