@@ -1,15 +1,17 @@
 package dev.storefront.cluster;
 
+import dev.storefront.bench.StorefrontProcess;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.db.TestDatabase;
+import dev.storefront.testing.Await;
+import dev.storefront.testing.FatJar;
 import dev.storefront.testing.History;
 import dev.storefront.testing.NetHosts;
-import dev.storefront.testing.StorefrontProcess;
 import dev.storefront.testing.TcpProxy;
+import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>The default run injects one fault (host 3 cut off from its peers); {@code -Dstorefront.faults=all} runs
  * every fault: cut, one-way cut, pause past the failure detector's deadline, {@code kill -9} of a node.
  */
+@Tag("database")
 abstract class PartitionChecks {
 
   static final int HOSTS = 3;
@@ -65,7 +68,7 @@ abstract class PartitionChecks {
           "--set", "cluster.members=" + net.addresses(), "--set", "cluster.name=" + cluster,
           "--set", "coordination.mode=" + mode,
           "--set", "node.jvmOptions=-Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k"));
-      serves.add(StorefrontProcess.start(h.command(List.of()), h.address(), StorefrontProcess.jar(), PORT, args));
+      serves.add(StorefrontProcess.start(h.command(List.of()), FatJar.path(), args, h.address(), PORT));
     }
     for (StorefrontProcess s : serves) {
       assertTrue(s.awaitLine("Storefront ready", Duration.ofSeconds(180)), s.output());
@@ -74,8 +77,10 @@ abstract class PartitionChecks {
   }
 
   @AfterAll
-  static void stopCluster() {
-    serves.forEach(StorefrontProcess::close);
+  static void stopCluster() throws Exception {
+    for (StorefrontProcess s : serves) {
+      s.close();
+    }
     serves.clear();
     if (pg != null) {
       pg.close();
@@ -193,7 +198,7 @@ abstract class PartitionChecks {
 
   /** Whether every host sees all three members. */
   static boolean awaitWhole(Duration within) {
-    return dev.storefront.testing.Http.eventually(within, () -> {
+    return Await.eventually(within, () -> {
       for (NetHosts.Host h : net.hosts()) {
         HttpResponse<String> r = send("GET", "http://" + h.address() + ":" + PORT + "/cluster", null);
         if (r == null || r.statusCode() != 200 || new JsonObject(r.body()).getInteger("size") != HOSTS) {
@@ -207,7 +212,7 @@ abstract class PartitionChecks {
   /** The counter's value once every host reads the same one. */
   private static long finalValue(String counter) {
     long[] value = {-1};
-    boolean agreed = dev.storefront.testing.Http.eventually(Duration.ofSeconds(30), () -> {
+    boolean agreed = Await.eventually(Duration.ofSeconds(30), () -> {
       Long seen = null;
       for (NetHosts.Host h : net.hosts()) {
         HttpResponse<String> r = send("GET", "http://" + h.address() + ":" + PORT + "/counters/" + counter, null);
