@@ -55,6 +55,7 @@ class MultiHostIT {
   private static final int HOSTS = 3;
   private static final int PROCESSES = 2;
   private static final int PORT = 8080;
+  private static final int FLUSH_MS = 300;
   private static NetHosts net;
   private static TcpProxy pg;
   private static final List<StorefrontProcess> serves = new ArrayList<>();
@@ -76,7 +77,7 @@ class MultiHostIT {
           "--port", String.valueOf(PORT), "--db-url", shared.uri(),
           "--set", "http.host=" + h.address(), "--set", "cluster.host=" + h.address(),
           "--set", "cluster.members=" + net.addresses(), "--set", "cluster.name=" + cluster,
-          "--set", "stats.flushIntervalMs=300", "--set", "jobs.dataDir=" + dataDir,
+          "--set", "stats.flushIntervalMs=" + FLUSH_MS, "--set", "jobs.dataDir=" + dataDir,
           "--set", "jobs.workersPerNode=1", "--set", "node.jvmOptions=-Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k"));
       serves.add(StorefrontProcess.start(h.command(List.of()), FatJar.path(), args, h.address(), PORT));
     }
@@ -129,7 +130,8 @@ class MultiHostIT {
   @Order(2)
   @DisplayName("/stats adds up the requests that every node of every host served")
   void statsAddUpAcrossHosts() throws Exception {
-    long before = Http.json(Http.to(serves.get(0)).get("/stats")).getLong("total");
+    // the requests of the tests before (GET /cluster) are counted too: start from a total that has them all
+    long before = settledTotal(Http.to(serves.get(0)));
     int perHost = 60;
     Set<String> nodes = new HashSet<>();
     for (StorefrontProcess s : serves) {
@@ -264,6 +266,22 @@ class MultiHostIT {
     System.out.println("multi-host: host 3 killed at " + atKill[0].getInteger("done") + "/" + atKill[0].getInteger("total")
         + " tasks; map tasks per node " + state.getJsonObject("tasksByNode").encode());
     assertExact(Http.to(serves.get(0)), state.getLong("id"), file);
+  }
+
+  /**
+   * The /stats total once two reads more than a flush interval apart agree, so that no request made before is still
+   * waiting for its node's next flush (a flush has no event a client could await).
+   */
+  private static long settledTotal(Http http) {
+    long[] last = {-1};
+    boolean settled = Await.eventually(Duration.ofSeconds(20), Duration.ofMillis(FLUSH_MS + 200), () -> {
+      long now = Http.json(http.get("/stats")).getLong("total");
+      boolean same = now == last[0];
+      last[0] = now;
+      return same;
+    });
+    assertTrue(settled, "the /stats total never settled: " + last[0]);
+    return last[0];
   }
 
   private static Path generate(String name, long lines, long seed) throws Exception {
