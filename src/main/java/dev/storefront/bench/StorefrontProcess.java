@@ -52,7 +52,7 @@ final class StorefrontProcess implements AutoCloseable {
   }
 
   /**
-   * {@code java -jar JAR serve --processes P --event-loops E --set http.port=PORT ...extra}, awaited until ready;
+   * {@code java -jar JAR serve --processes P --event-loops E --set http.port=PORT --set management.port=0 ...extra}, awaited until ready;
    * {@code eventLoops} null leaves serve's default.
    */
   static StorefrontProcess serve(Path jar, int processes, Integer eventLoops, int port, List<String> extra,
@@ -64,7 +64,7 @@ final class StorefrontProcess implements AutoCloseable {
     if (eventLoops != null) {
       cmd.addAll(List.of("--event-loops", eventLoops.toString()));
     }
-    cmd.addAll(List.of("--set", "http.port=" + port));
+    cmd.addAll(List.of("--set", "http.port=" + port, "--set", "management.port=0")); // free ports, like http.port
     cmd.addAll(extra);
     log.info("starting {}", String.join(" ", cmd));
     StorefrontProcess sf = new StorefrontProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);

@@ -3,6 +3,7 @@ package dev.storefront.jobs;
 import dev.storefront.cluster.NodeLocal;
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
+import dev.storefront.metrics.Metrics;
 import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -101,6 +102,7 @@ public final class JobService extends VerticleBase {
         .compose(v -> vertx.deployVerticle(() -> new WordCountWorker(queue), workerOptions)));
     ready.add(vertx.sharedData().<String, Integer>getAsyncMap(JobAddresses.WORKERS_MAP)
         .compose(m -> m.put(nodeId, workers)));
+    Metrics.of(vertx).gauge(Metrics.JOBS_RUNNING, running::size);
     return Future.all(ready).onSuccess(v -> {
       NodeLocal.register(vertx, JobService.class, this);
       LOG.info("jobs: {} word-count worker(s) on node {}", workers, nodeId);
@@ -134,6 +136,7 @@ public final class JobService extends VerticleBase {
             .put("id", id).put("state", "pending").put("source", spec.describe())
             .put("coordinator", nodeId).put("submittedAt", System.currentTimeMillis()))
             .map(v -> {
+              Metrics.of(vertx).increment(Metrics.JOBS_SUBMITTED);
               context.runOnContext(ignored -> coordinate(id, spec));
               return id;
             }));
@@ -231,6 +234,8 @@ public final class JobService extends VerticleBase {
       }
       LOG.info("job {} succeeded: {} lines, {} partitions in {} s (reduce {} s)", id, result.lines(),
           result.partitions(), String.format("%.3f", result.seconds()), String.format("%.3f", result.reduceSeconds()));
+      Metrics.of(vertx).recordSeconds(Metrics.JOBS_DURATION, result.seconds());
+      Metrics.of(vertx).recordSeconds(Metrics.JOBS_REDUCE, result.reduceSeconds());
     } else {
       LOG.info("job {} ended: {}", id, failure == null ? "?" : failure.getMessage());
     }
@@ -246,6 +251,7 @@ public final class JobService extends VerticleBase {
       } else {
         s.put("state", "failed").put("error", failure == null ? "unknown failure" : failure.getMessage());
       }
+      Metrics.of(vertx).increment(Metrics.JOBS_ENDED, "state", s.getString("state"));
     })).onComplete(v -> status(id).onSuccess(this::publish));
   }
 

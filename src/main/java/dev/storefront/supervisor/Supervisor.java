@@ -88,6 +88,7 @@ final class Supervisor {
     cmd.addAll(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")));
     cmd.addAll(Cluster.JVM_FLAGS);
     cmd.add("-D" + NodeIdentity.NAME_PROPERTY + "=" + name);
+    cmd.add("-D" + NodeIdentity.INDEX_PROPERTY + "=" + (i + 1)); // management.port + index: each node's own port
     cmd.addAll(List.of("-cp", classpath, "dev.storefront.Main",
         "node", "--cluster", "--supervised", "--config", settingsFile.toString()));
     startedAt[i] = System.currentTimeMillis();

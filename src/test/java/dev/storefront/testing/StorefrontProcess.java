@@ -75,10 +75,11 @@ public final class StorefrontProcess implements AutoCloseable {
     return new StorefrontProcess(pb.start(), host, port);
   }
 
-  /** Settings every test cluster needs: its own cluster name and Hazelcast port range. */
+  /** Settings every test cluster needs: its own cluster name and Hazelcast port range, and free management ports. */
   public static List<String> isolated(String clusterName, int clusterPort) {
     // members without a port are probed from cluster.port upwards (hazelcast.tcp.join.port.try.count in cluster.xml)
-    return List.of("--set", "cluster.name=" + clusterName, "--set", "cluster.port=" + clusterPort);
+    return List.of("--set", "cluster.name=" + clusterName, "--set", "cluster.port=" + clusterPort,
+        "--set", "management.port=0");
   }
 
   public boolean awaitLine(String contains, Duration within) {
