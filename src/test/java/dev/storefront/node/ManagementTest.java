@@ -110,7 +110,7 @@ class ManagementTest {
   }
 
   @Test
-  @DisplayName("/cluster gives the node's managementUrl, whose /health/live and /health/ready answer; the shared port keeps its /health/*")
+  @DisplayName("/cluster gives the node's managementUrl, whose /health/live and /health/ready answer, and /cluster/targets it for Prometheus; the shared port keeps its /health/*")
   void managementUrlInCluster() throws Exception {
     Node node = start(settings(true));
     try {
@@ -130,6 +130,11 @@ class ManagementTest {
       assertEquals(404, management.get("/products/1").statusCode()); // the API stays on the shared port
       assertEquals(200, api.get("/health/ready").statusCode());
       assertEquals(200, api.get("/health/live").statusCode());
+      // the same members as Prometheus HTTP service discovery wants them
+      JsonArray targets = new JsonArray(api.get("/cluster/targets").body());
+      assertEquals(1, targets.size(), targets.encode());
+      assertEquals(new JsonArray().add(url.substring("http://".length())), targets.getJsonObject(0).getJsonArray("targets"));
+      assertEquals(NodeIdentity.name(), targets.getJsonObject(0).getJsonObject("labels").getString("__meta_storefront_node"));
     } finally {
       node.drain();
     }

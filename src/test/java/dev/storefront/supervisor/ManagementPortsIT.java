@@ -70,7 +70,7 @@ class ManagementPortsIT {
   }
 
   @Test
-  @DisplayName("/cluster lists each node's managementUrl (management.port + its index), and each URL's /health/ready answers")
+  @DisplayName("/cluster lists each node's managementUrl (management.port + its index), each URL's /health/ready answers, /cluster/targets lists them for Prometheus")
   void managementUrlsAnswer() {
     Map<String, String> urls = managementUrls();
     assertEquals(Map.of("node-1", "http://127.0.0.1:" + (base + 1), "node-2", "http://127.0.0.1:" + (base + 2)), urls);
@@ -79,6 +79,11 @@ class ManagementPortsIT {
       assertEquals(200, ready.statusCode(), url + ": " + ready.body());
       assertEquals(200, at(url).get("/health/live").statusCode(), url);
     }
+    JsonArray targets = new JsonArray(serve.http().get("/cluster/targets").body());
+    assertEquals(new JsonArray()
+        .add(new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + (base + 1))))
+        .add(new JsonObject().put("targets", new JsonArray().add("127.0.0.1:" + (base + 2)))),
+        new JsonArray(targets.stream().map(t -> new JsonObject().put("targets", ((JsonObject) t).getJsonArray("targets"))).toList()));
   }
 
   @Test
