@@ -8,6 +8,8 @@ import dev.storefront.db.TestDatabase;
 import dev.storefront.metrics.Metrics;
 import dev.storefront.testing.Http;
 import dev.storefront.testing.PrometheusText;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +81,8 @@ class ManagementTest {
       assertEquals(400, api.get("/products/abc").statusCode());
       assertEquals(404, api.get("/no/such/path").statusCode());
 
+      assertEquals(200, management(node.managementUrl()).get("/health/ready").statusCode());
+
       PrometheusText m = scrape(node);
       String name = NodeIdentity.name();
       String requests = "vertx_http_server_requests_total";
@@ -91,6 +95,8 @@ class ManagementTest {
       // the API port and the management port are told apart by their local address
       String apiLocal = "127.0.0.1:" + node.card().getInteger("httpPort");
       assertEquals(5, m.sum(requests, "route", "/products/:id", "code", "200", "local", apiLocal), 0.0);
+      String managementLocal = node.managementUrl().substring("http://".length());
+      assertEquals(1, m.sum(requests, "route", "/health/ready", "code", "200", "local", managementLocal), 0.0);
       // a response time histogram with sub-millisecond buckets
       assertEquals(5, m.sum("vertx_http_server_response_time_seconds_bucket",
           "route", "/products/:id", "code", "200", "le", "+Inf"), 0.0);
@@ -197,6 +203,24 @@ class ManagementTest {
           "an id became an address label");
     } finally {
       node.drain();
+    }
+  }
+
+  @Test
+  @DisplayName("while the node does not serve the shared port (starting, draining) its management /health/ready is a 503; /health/live answers")
+  void notReadyUnlessServing() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      ManagementVerticle management = new ManagementVerticle(() -> false);
+      vertx.deployVerticle(management, new DeploymentOptions().setConfig(settings(false).toJson()))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Http http = new Http(management.actualPort());
+      HttpResponse<String> ready = http.get("/health/ready");
+      assertEquals(503, ready.statusCode(), ready.body());
+      assertTrue(ready.body().contains("starting or draining"), ready.body());
+      assertEquals(200, http.get("/health/live").statusCode());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
