@@ -97,7 +97,7 @@ public final class StorefrontProcess implements AutoCloseable {
   }
 
   /**
-   * {@code java -jar JAR serve --processes P --event-loops E --set http.port=PORT ...extra}, awaited until ready;
+   * {@code java -jar JAR serve --processes P --event-loops E --set http.port=PORT --set management.port=0 ...extra}, awaited until ready;
    * {@code eventLoops} null leaves serve's default.
    */
   static StorefrontProcess serve(Path jar, int processes, Integer eventLoops, int port, List<String> extra,
@@ -106,7 +106,7 @@ public final class StorefrontProcess implements AutoCloseable {
     if (eventLoops != null) {
       args.addAll(List.of("--event-loops", eventLoops.toString()));
     }
-    args.addAll(List.of("--set", "http.port=" + port));
+    args.addAll(List.of("--set", "http.port=" + port, "--set", "management.port=0")); // free ports, like http.port
     args.addAll(extra);
     StorefrontProcess sf = start(jar, args, port);
     try {

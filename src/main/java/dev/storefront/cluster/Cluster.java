@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.storefront.config.Settings;
 import dev.storefront.config.SettingsException;
+import dev.storefront.metrics.MetricsSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
 /**
  * Builds the clustered Vert.x instance of a node: Hazelcast from {@code cluster.configFile} (or the built-in
  * copy), with cluster name, interface, port and TCP-IP members taken from the settings; the native transport
- * when available; the event bus bound to the cluster interface.
+ * when available; the event bus bound to the cluster interface; metrics when {@code metrics.enabled}.
  */
 public final class Cluster {
 
@@ -54,10 +55,11 @@ public final class Cluster {
     if (eventLoops > 0) {
       options.setEventLoopPoolSize(eventLoops);
     }
-    return Vertx.builder()
-        .with(options)
+    MetricsSetup metrics = MetricsSetup.of(settings, NodeIdentity.name());
+    return metrics.builder(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings)))
-        .buildClustered();
+        .buildClustered()
+        .map(metrics::attach);
   }
 
   /** The Hazelcast configuration a node uses: the XML file, then the settings on top. */

@@ -7,11 +7,14 @@ import java.util.List;
 
 /**
  * Who this process is: a name given by the supervisor ({@code -Dstorefront.node.name}, else {@code node-<pid>}),
- * the pid, the host, and, once clustered, the cluster manager's node id.
+ * its index among the supervisor's nodes ({@code -Dstorefront.node.index}), the pid, the host, and, once
+ * clustered, the cluster manager's node id.
  */
 public final class NodeIdentity {
 
   public static final String NAME_PROPERTY = "storefront.node.name";
+  /** The supervisor numbers its nodes from 1 ({@code node-1} has index 1); a node started by hand has index 0. */
+  public static final String INDEX_PROPERTY = "storefront.node.index";
   private static final long PID = ProcessHandle.current().pid();
   private static final long STARTED_AT = System.currentTimeMillis();
 
@@ -20,6 +23,11 @@ public final class NodeIdentity {
 
   public static String name() {
     return System.getProperty(NAME_PROPERTY, "node-" + PID);
+  }
+
+  /** This node's number among its supervisor's nodes (1 for {@code node-1}), or 0 for a node started by hand. */
+  public static int index() {
+    return Integer.getInteger(INDEX_PROPERTY, 0);
   }
 
   public static long pid() {

@@ -138,6 +138,11 @@ public final class SettingsSchema {
 
       integer("stats", "flushIntervalMs", 1000, 50, 60000, "how often a node flushes its local request counts to the clustered counters"),
 
+      bool("metrics", "enabled", true, "Micrometer metrics (HTTP by route, SQL clients and pools, event bus, JVM, jobs, coordination) on each node's /metrics; false builds Vert.x without metrics"),
+
+      integer("management", "port", 9100, 0, 65535, "base of each node's own management port (/metrics, /health/*): serve's node-i listens on port+i, a node started by hand on port itself; 0 picks a free one (/cluster lists each managementUrl)"),
+      string("management", "host", "127.0.0.1", "management bind address (0.0.0.0 for all interfaces; /cluster then advertises cluster.host)"),
+
       bool("admin", "enabled", true, "serve /counters and /locks"),
       string("admin", "token", "", "when set, admin endpoints require Authorization: Bearer <token>"),
 

@@ -3,6 +3,7 @@ package dev.storefront.coordination;
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
 import dev.storefront.http.ApiError;
+import dev.storefront.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -86,19 +87,40 @@ public final class AdminRoutes {
     return new JsonObject().put("name", name).put("value", value);
   }
 
-  /** Runs {@code action}, answering its JSON; a thrown or failed {@link Failure} or {@link ApiError} goes to the router's mapping. */
+  /**
+   * Runs {@code action}, answering its JSON; a thrown or failed {@link Failure} or {@link ApiError} goes to the
+   * router's mapping. Timed as {@link Metrics#COORDINATION} with the operation and its outcome.
+   */
   private static void respond(RoutingContext ctx, Supplier<Future<JsonObject>> action) {
+    String op = operation(ctx);
+    long start = System.nanoTime();
     Future<JsonObject> result;
     try {
       result = action.get();
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
+    result.onComplete(ar -> Metrics.of(ctx.vertx()).record(Metrics.COORDINATION, System.nanoTime() - start, "op", op,
+        // no JSON: a compare-and-set that found another value answered its 409 itself
+        "outcome", ar.failed() ? Metrics.outcome(ar.cause()) : ar.result() == null ? "conflict" : "ok"));
     result.onSuccess(json -> {
       if (json != null && !ctx.response().ended()) {
         ctx.json(json);
       }
     }).onFailure(ctx::fail);
+  }
+
+  /** counter.get, counter.update, lock.list, lock.acquire or lock.release, from the route that runs it. */
+  private static String operation(RoutingContext ctx) {
+    String path = ctx.currentRoute().getPath();
+    String method = ctx.request().method().name();
+    if (path.startsWith("/counters")) {
+      return method.equals("GET") ? "counter.get" : "counter.update";
+    }
+    if (path.equals("/locks")) {
+      return "lock.list";
+    }
+    return method.equals("DELETE") ? "lock.release" : "lock.acquire";
   }
 
   private static String name(String kind, RoutingContext ctx) {

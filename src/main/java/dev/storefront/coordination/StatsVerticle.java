@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -59,11 +60,18 @@ public final class StatsVerticle extends VerticleBase {
   /** Adds what was counted since the last successful flush; runs on this verticle's context only. */
   private Future<Void> flush() {
     long seen = stats.count();
+    long start = System.nanoTime();
+    boolean idle = seen == flushedNode && seen == flushedTotal; // sends nothing: not timed
     Future<Void> node = seen == flushedNode ? Future.succeededFuture()
         : counters.addAndGet(nodeCounter(nodeName), seen - flushedNode).onSuccess(v -> flushedNode = seen).mapEmpty();
     Future<Void> total = seen == flushedTotal ? Future.succeededFuture()
         : counters.addAndGet(TOTAL, seen - flushedTotal).onSuccess(v -> flushedTotal = seen).mapEmpty();
     return Future.join(node, total).<Void>mapEmpty()
+        .onComplete(ar -> {
+          if (!idle) {
+            Metrics.of(vertx).recordOutcome(Metrics.COORDINATION, start, ar, "op", "stats.flush");
+          }
+        })
         .onFailure(err -> LOG.warn("request stats not flushed (retried next interval): {}", err.getMessage()));
   }
 }

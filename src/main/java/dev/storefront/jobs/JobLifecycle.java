@@ -1,5 +1,7 @@
 package dev.storefront.jobs;
 
+import dev.storefront.metrics.Metrics;
+
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
 import io.vertx.core.Context;
@@ -46,6 +48,7 @@ final class JobLifecycle {
     this.states = states;
     this.results = results;
     this.planner = planner;
+    Metrics.of(vertx).gauge(Metrics.JOBS_RUNNING, running::size);
   }
 
   /** Takes the cancellations published by any node; call once, on the context that owns the consumer. */
@@ -60,6 +63,7 @@ final class JobLifecycle {
             .put("id", id).put("state", "pending").put("source", spec.describe())
             .put("coordinator", nodeId).put("submittedAt", System.currentTimeMillis()))
             .map(v -> {
+              Metrics.of(vertx).increment(Metrics.JOBS_SUBMITTED);
               context.runOnContext(ignored -> coordinate(id, spec));
               return id;
             }));
@@ -127,6 +131,8 @@ final class JobLifecycle {
       summary = results.keep(id, result);
       LOG.info("job {} succeeded: {} lines, {} partitions in {} s (reduce {} s)", id, result.lines(),
           result.partitions(), String.format("%.3f", result.seconds()), String.format("%.3f", result.reduceSeconds()));
+      Metrics.of(vertx).recordSeconds(Metrics.JOBS_DURATION, result.seconds());
+      Metrics.of(vertx).recordSeconds(Metrics.JOBS_REDUCE, result.reduceSeconds());
     } else {
       LOG.info("job {} ended: {}", id, failure == null ? "?" : failure.getMessage());
     }
@@ -139,6 +145,7 @@ final class JobLifecycle {
       } else {
         s.put("state", "failed").put("error", failure == null ? "unknown failure" : failure.getMessage());
       }
+      Metrics.of(vertx).increment(Metrics.JOBS_ENDED, "state", s.getString("state"));
     })).onComplete(v -> states.status(id).onSuccess(states::publish));
   }
 

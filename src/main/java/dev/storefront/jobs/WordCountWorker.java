@@ -2,6 +2,7 @@ package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
 import dev.storefront.cluster.NodeIdentity;
+import dev.storefront.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -48,6 +49,7 @@ public final class WordCountWorker extends VerticleBase {
   private final WorkQueue queue;
   private WordCounts table;
   private volatile boolean stopped;
+  private long taskStarted; // of the map task in hand: one at a time per worker
 
   WordCountWorker(WorkQueue queue) {
     this.queue = queue;
@@ -116,6 +118,7 @@ public final class WordCountWorker extends VerticleBase {
   }
 
   private Future<Void> handle(Message<JsonObject> message) {
+    taskStarted = System.nanoTime();
     JsonObject task = message.body();
     String job = String.valueOf(task.getLong("job"));
     int partition = task.getInteger("partition");
@@ -188,6 +191,8 @@ public final class WordCountWorker extends VerticleBase {
   }
 
   private void reply(Message<JsonObject> message, byte[] out) {
+    Metrics.of(vertx).record(Metrics.JOBS_MAP, System.nanoTime() - taskStarted,
+        "type", "feedback".equals(message.body().getString("type")) ? "feedback" : "file");
     message.reply(out, MapOutputCodec.options().addHeader("node", NodeIdentity.clusterNodeId(vertx)));
   }
 

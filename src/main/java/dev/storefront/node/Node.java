@@ -6,7 +6,8 @@ import dev.storefront.cluster.Members;
 import dev.storefront.config.Settings;
 import dev.storefront.config.SettingsException;
 import dev.storefront.db.DatabaseUrl;
-import dev.storefront.node.HttpVerticle;
+import dev.storefront.metrics.Metrics;
+import dev.storefront.metrics.MetricsSetup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,8 +22,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One node: a Vert.x instance (clustered through Hazelcast, or alone) with its verticles deployed in order:
- * node services (stats, job workers), then the HTTP verticles (one per event loop), then the member card.
+ * One node: a Vert.x instance (clustered through Hazelcast, or alone; with metrics when {@code metrics.enabled})
+ * with its verticles deployed in order: node services (stats, job workers), the management server (the node's
+ * own port: /metrics and its health), then the HTTP verticles (one per event loop), then the member card.
  * {@link #drain()} reverses it: stop accepting and finish in-flight requests, withdraw, leave the cluster.
  */
 public final class Node {
@@ -34,6 +36,8 @@ public final class Node {
   private final int eventLoops;
   private Vertx vertx;
   private String httpDeployment;
+  private ManagementVerticle management;
+  private volatile boolean serving;
   private boolean drained;
 
   public Node(Settings settings, boolean clustered) {
@@ -49,17 +53,27 @@ public final class Node {
   }
 
   public Future<Node> start() {
-    Future<Vertx> built = clustered
-        ? Cluster.start(settings, eventLoops)
-        : Future.succeededFuture(Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops)).build());
+    Future<Vertx> built;
+    if (clustered) {
+      built = Cluster.start(settings, eventLoops);
+    } else {
+      MetricsSetup metrics = MetricsSetup.of(settings, NodeIdentity.name());
+      built = Future.succeededFuture(metrics.attach(metrics.builder(
+          new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops)).build()));
+    }
     return built.compose(v -> {
       vertx = v;
-      LOG.info("transport: {}", transport());
+      LOG.info("transport: {}, metrics {}", transport(), vertx.isMetricsEnabled() ? "on" : "off");
+      registerNodeMeters();
       return NodeServices.deploy(vertx, settings);
+    }).compose(v -> {
+      management = new ManagementVerticle(() -> serving);
+      return vertx.deployVerticle(management, new DeploymentOptions().setConfig(settings.toJson()));
     }).compose(v -> vertx.deployVerticle(() -> new HttpVerticle(this::mountNodeRoutes, NodeServices.requestCounter(vertx)),
         new DeploymentOptions().setInstances(eventLoops).setConfig(settings.toJson())))
         .compose(id -> {
           httpDeployment = id;
+          serving = true;
           return Members.publish(vertx, card());
         })
         .onSuccess(v -> logMembers())
@@ -90,6 +104,14 @@ public final class Node {
     }).onFailure(err -> LOG.warn("could not list the cluster's members: {}", err.getMessage()));
   }
 
+  /** The node's own meters beside what Vert.x measures: cluster members and whether it serves. */
+  private void registerNodeMeters() {
+    Vertx v = vertx;
+    Metrics metrics = Metrics.of(v);
+    metrics.gauge(Metrics.CLUSTER_MEMBERS, () -> NodeIdentity.liveNodeIds(v).size());
+    metrics.gauge(Metrics.NODE_SERVING, () -> serving ? 1 : 0);
+  }
+
   private void mountNodeRoutes(Router router, Settings s) {
     ClusterRoutes.mount(router, vertx);
     NodeServices.mount(router, vertx, s);
@@ -104,9 +126,28 @@ public final class Node {
         .put("host", settings.string("http.host"))
         .put("clusterHost", settings.string("cluster.host"))
         .put("httpPort", settings.integer("http.port"))
+        .put("managementUrl", managementUrl())
         .put("eventLoops", eventLoops)
         .put("transport", transport())
         .put("startedAt", NodeIdentity.startedAtMillis());
+  }
+
+  /**
+   * Where this node's own /metrics and /health/* answer, e.g. {@code http://127.0.0.1:9101}: the management host
+   * (the cluster interface when that host is a wildcard address) and the port it listens on.
+   */
+  public String managementUrl() {
+    if (management == null || management.actualPort() < 0) {
+      return null;
+    }
+    String host = settings.string("management.host");
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.isBlank()) {
+      host = settings.string("cluster.host");
+    }
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + management.actualPort();
   }
 
   public String transport() {
@@ -137,6 +178,7 @@ public final class Node {
       return;
     }
     LOG.info("draining");
+    serving = false;
     long limit = settings.integer("node.drainTimeoutMs") + 5_000L;
     try {
       Future<Void> undeployHttp = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);

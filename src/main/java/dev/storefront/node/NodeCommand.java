@@ -67,9 +67,10 @@ public final class NodeCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     node.start().toCompletionStage().toCompletableFuture().get();
     JsonObject card = node.card();
-    System.out.printf("node %s ready in %.1f s: http://%s:%d, %d event loop(s), transport %s, %s%n",
+    System.out.printf("node %s ready in %.1f s: http://%s:%d, %d event loop(s), transport %s, %s; management %s%s%n",
         NodeIdentity.name(), (System.nanoTime() - t0) / 1e9, settings.string("http.host"), settings.integer("http.port"),
-        node.eventLoops(), node.transport(), cluster ? "cluster '" + settings.string("cluster.name") + "'" : "not clustered");
+        node.eventLoops(), node.transport(), cluster ? "cluster '" + settings.string("cluster.name") + "'" : "not clustered",
+        node.managementUrl(), node.vertx().isMetricsEnabled() ? " (/metrics)" : " (metrics off)");
     if (supervised) {
       System.out.println(READY_MARKER + card.encode());
     }

@@ -87,6 +87,7 @@ final class Supervisor {
         .options(Arrays.asList(settings.string("node.jvmOptions").trim().split("\\s+")))
         .clusterFlags()
         .property(NodeIdentity.NAME_PROPERTY, name)
+        .property(NodeIdentity.INDEX_PROPERTY, String.valueOf(i + 1)) // management.port + index: its own port
         .classpath(classpath, "dev.storefront.Main",
             List.of("node", "--cluster", "--supervised", "--config", settingsFile.toString()))
         .toList();

@@ -46,7 +46,8 @@ public final class TestCluster implements AutoCloseable {
   /** The {@code --set} arguments every test {@code serve} needs: its own cluster name and Hazelcast port range. */
   public static List<String> isolated(String clusterName, int clusterPort) {
     // members without a port are probed from cluster.port upwards (hazelcast.tcp.join.port.try.count in cluster.xml)
-    return List.of("--set", "cluster.name=" + clusterName, "--set", "cluster.port=" + clusterPort);
+    return List.of("--set", "cluster.name=" + clusterName, "--set", "cluster.port=" + clusterPort,
+        "--set", "management.port=0");
   }
 
   @Override
