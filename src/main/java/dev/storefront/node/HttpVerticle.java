@@ -5,15 +5,14 @@ import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
+import dev.storefront.http.RequestGate;
 import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -59,19 +58,15 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(Settings settings) {
     Router router = Router.router(vertx);
     CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
-    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes"));
+    RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"));
     router.route().handler(ctx -> {
       if (!STATS_PATH.equals(ctx.request().path())) {
         onRequest.run(); // reading the statistics does not count as traffic
       }
       ctx.response().putHeader(NODE_HEADER, node);
-      HttpMethod method = ctx.request().method();
-      if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-        ctx.next(); // no body to read: skip the body handler on the hot path
-      } else {
-        bodies.handle(ctx);
-      }
+      gate.handle(ctx); // URI checks; a body only when it is JSON (GET and HEAD skip the body handler)
     });
+    router.route().handler(RequestGate::checkBody);
     CatalogRoutes.mount(router, repository);
     HealthRoutes.mount(router, "database", repository::ping);
     extraRoutes.accept(router, settings);
