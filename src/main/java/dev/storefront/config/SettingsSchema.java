@@ -103,6 +103,9 @@ public final class SettingsSchema {
       integer("http", "port", 8080, 1, 65535, "HTTP port every node binds (shared with SO_REUSEPORT)"),
       string("http", "host", "127.0.0.1", "HTTP bind address; loopback unless you choose otherwise (0.0.0.0 for all interfaces)"),
       integer("http", "maxBodyBytes", 65536, 1024, 64L * 1024 * 1024, "largest request body accepted; larger is 413"),
+      integer("http", "maxRequestLineBytes", 4096, 256, 65536, "longest request line (method, URI, version) accepted; longer is 414"),
+      integer("http", "maxHeaderBytes", 8192, 1024, 1024 * 1024, "largest header block accepted; larger is 431"),
+      integer("http", "idleTimeoutSeconds", 120, 1, 86400, "a connection with no bytes moving for this long is closed"),
 
       string("db", "url", "", "postgresql://user:pass@host:port/db of an external PostgreSQL; empty starts the embedded one"),
       string("db", "embeddedDir", "target/storefront-pg", "data directory of the embedded PostgreSQL"),

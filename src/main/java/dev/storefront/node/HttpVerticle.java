@@ -6,12 +6,15 @@ import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
 import dev.storefront.http.RequestGate;
+import dev.storefront.http.VertxInternals;
 import dev.storefront.cluster.NodeIdentity;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
 import java.util.concurrent.TimeUnit;
@@ -31,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Runnable onRequest;
   private ProductRepository repository;
   private HttpServer server;
+  private final CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
   private long drainMs;
 
   public HttpVerticle(BiConsumer<Router, Settings> extraRoutes, Runnable onRequest) {
@@ -44,20 +48,39 @@ public final class HttpVerticle extends VerticleBase {
     drainMs = settings.integer("node.drainTimeoutMs");
     repository = new ProductRepository(vertx, settings);
     Router router = router(settings);
+    int maxLine = settings.integer("http.maxRequestLineBytes");
+    int maxHeaders = settings.integer("http.maxHeaderBytes");
+    Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
+    Handler<HttpServerRequest> requests = request -> {
+      if (request.version() == null) { // a request line naming HTTP/9.9, HTTP/2.0, ...
+        request.response().putHeader(NODE_HEADER, node);
+        ErrorHandler.unsupportedVersion(request);
+      } else {
+        router.handle(request);
+      }
+    };
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.string("http.host"))
         .setPort(settings.integer("http.port"))
         .setReusePort(true)
         .setTcpNoDelay(true)
-        .setIdleTimeout(120)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS))
-        .requestHandler(router);
+        .setIdleTimeout(settings.integer("http.idleTimeoutSeconds"))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxInitialLineLength(maxLine)
+        .setMaxHeaderSize(maxHeaders))
+        .requestHandler(requests)
+        // what Vert.x cannot decode (request line, headers, their lengths) gets the JSON body too
+        .invalidRequestHandler(request -> {
+          request.response().putHeader(NODE_HEADER, node);
+          invalid.handle(request);
+        })
+        // else Vert.x answers an unknown HTTP version with a bare 501 before calling requestHandler
+        .connectionHandler(connection -> VertxInternals.serveAllVersions(connection, requests));
     return repository.start().compose(v -> server.listen());
   }
 
   private Router router(Settings settings) {
     Router router = Router.router(vertx);
-    CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
     RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"));
     router.route().handler(ctx -> {
       if (!STATS_PATH.equals(ctx.request().path())) {
