@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -23,11 +24,14 @@ import org.slf4j.LoggerFactory;
  * trace and answered 500 without one. Every body is {@code {"error": code, "message": sentence}}.
  *
  * <p>An error answered before the request's body was read closes the connection after the answer
- * ({@code Connection: close}), so the unread bytes are never taken for the next request.
+ * ({@code Connection: close}) once the rest of the body has been read and dropped (within limits), so the unread
+ * bytes are never taken for the next request and the client gets to read the answer.
  */
 public final class ErrorHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+  private static final long DRAIN_BYTES = 1024 * 1024;
+  private static final long DRAIN_MS = 2000;
   private static final int[] ROUTER_STATUSES = {400, 401, 403, 404, 405, 406, 413, 414, 415, 417, 431, 500, 501, 503};
 
   private ErrorHandler() {
@@ -67,6 +71,11 @@ public final class ErrorHandler {
     }
     if (status >= 400 && status < 500) {
       ApiError byStatus = fromStatus(status, ctx);
+      if (String.valueOf(failure.getMessage()).contains("'Host' header") && ctx.request().headers().contains(HttpHeaders.HOST)) {
+        // the router refuses a Host it cannot parse with "the 'Host' header is required"
+        return ApiError.badRequest("the Host header must be host or host:port, got '"
+            + Params.abbreviate(ctx.request().getHeader(HttpHeaders.HOST)) + "'");
+      }
       // the router's own refusals (no Host header, a path that does not start with /) carry a fixed sentence
       return failure instanceof VertxException && failure.getMessage() != null
           ? new ApiError(byStatus.status(), byStatus.code(), Params.abbreviate200(failure.getMessage()))
@@ -152,14 +161,44 @@ public final class ErrorHandler {
     }
     HttpServerRequest request = ctx.request();
     boolean unread = RequestGate.hasBody(request) && !request.isEnded();
-    if (unread) {
+    boolean close = RequestGate.mustClose(ctx);
+    if (unread || close) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     write(response, error);
-    if (unread) {
+    if (close && !unread) {
+      request.connection().close();
+    } else if (unread) {
       // a connection failing on a body it cannot decode is closed by Vert.x as soon as this returns: flush first
       VertxInternals.flush(request.connection());
-      request.connection().close();
+      drainThenClose(ctx);
+    }
+  }
+
+  /**
+   * Reads and drops the rest of a body the answer did not need (up to {@value #DRAIN_BYTES} bytes and
+   * {@value #DRAIN_MS} ms), then closes. Closing at once, with the client still sending, makes the kernel answer its
+   * next bytes with a reset, which can destroy the answer before the client has read it.
+   */
+  private static void drainThenClose(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpConnection connection = request.connection();
+    long[] dropped = {0};
+    long timer = ctx.vertx().setTimer(DRAIN_MS, id -> connection.close());
+    Runnable close = () -> {
+      ctx.vertx().cancelTimer(timer);
+      connection.close();
+    };
+    try {
+      request.handler(chunk -> {
+        dropped[0] += chunk.length();
+        if (dropped[0] > DRAIN_BYTES) {
+          close.run();
+        }
+      }).endHandler(v -> close.run()).exceptionHandler(e -> close.run());
+      request.resume();
+    } catch (IllegalStateException ended) {
+      close.run(); // the body ended meanwhile
     }
   }
 

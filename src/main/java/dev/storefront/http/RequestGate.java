@@ -1,5 +1,12 @@
 package dev.storefront.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -10,28 +17,40 @@ import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What every request passes before any route sees it, so that bad input is a 4xx with the JSON error body and never
  * reaches a decoder that throws:
  * <ul>
+ *   <li>one Host header at most, no header with an empty name, no Transfer-Encoding but one {@code chunked}
+ *   ({@link #headerProblem}; the connection closes after the answer);</li>
  *   <li>the request URI is visible ASCII; every {@code %} starts a complete escape; the escapes of path and query decode
  *   to UTF-8 without NUL; the path has no {@code .} or {@code ..} segment (raw or escaped);</li>
- *   <li>a body (a {@code Content-Length} above 0, or {@code Transfer-Encoding}) is read only when it is JSON
+ *   <li>GET, HEAD and DELETE take no body (400); another method's body (a {@code Content-Length} above 0, or
+ *   {@code Transfer-Encoding}) is read only when it is JSON
  *   ({@code application/json} or {@code application/*+json}, UTF-8): anything else is a 415 before a byte of it is
  *   read, so no form or multipart decoder ever runs; JSON is read by the BodyHandler up to {@code http.maxBodyBytes}
- *   (413 beyond) and must be UTF-8.</li>
+ *   (413 beyond) and must be one JSON object ({@link #checkBody}).</li>
  * </ul>
- * {@link #handle} runs first (GET and HEAD skip the body handler); {@link #checkBody} right after it.
+ * {@link #handle} runs first (a request without a body skips the body handler); {@link #checkBody} right after it.
  */
 public final class RequestGate implements Handler<RoutingContext> {
 
+  /** How deep a request body may nest; Storefront's bodies are two levels deep. */
+  public static final int MAX_JSON_DEPTH = 64;
   private static final String READING_BODY = "storefront.readingBody";
+  private static final String CLOSE = "storefront.close";
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
+      .build();
   private final BodyHandler bodies;
 
   public RequestGate(int maxBodyBytes) {
@@ -41,6 +60,12 @@ public final class RequestGate implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    String framing = headerProblem(request.headers());
+    if (framing != null) {
+      ctx.put(CLOSE, Boolean.TRUE); // where a body ends is unclear: nothing after this request can be trusted
+      ctx.fail(ApiError.badRequest(framing));
+      return;
+    }
     String problem = uriProblem(request.uri(), request.path(), request.query());
     if (problem != null) {
       ctx.fail(ApiError.badRequest(problem));
@@ -54,9 +79,14 @@ public final class RequestGate implements Handler<RoutingContext> {
       ctx.fail(ApiError.badRequest("the query string cannot be decoded"));
       return;
     }
-    HttpMethod method = request.method();
-    if (method == HttpMethod.GET || method == HttpMethod.HEAD || !hasBody(request)) {
+    boolean body = hasBody(request);
+    if (!body) {
       ctx.next(); // nothing to read: no body handler on the hot path
+      return;
+    }
+    HttpMethod method = request.method();
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.DELETE) {
+      ctx.fail(ApiError.badRequest("a " + method.name() + " request takes no body"));
       return;
     }
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -69,20 +99,94 @@ public final class RequestGate implements Handler<RoutingContext> {
     bodies.handle(ctx);
   }
 
+  /** Whether the connection must close after the answer (the request's framing was refused). */
+  static boolean mustClose(RoutingContext ctx) {
+    return ctx.get(CLOSE) != null;
+  }
+
+  /**
+   * What is wrong with the header block, or {@code null}: more than one Host (RFC 9112, 3.2), a header with an empty
+   * name, a Transfer-Encoding other than one {@code chunked} (a body framed any other way cannot be delimited; Netty
+   * would take such a body for the next request).
+   */
+  static String headerProblem(MultiMap headers) {
+    int hosts = 0;
+    int codings = 0;
+    for (Map.Entry<String, String> header : headers) {
+      String name = header.getKey();
+      if (name.isEmpty()) {
+        return "a header has an empty name";
+      }
+      if (name.equalsIgnoreCase("host")) {
+        hosts++;
+      } else if (name.equalsIgnoreCase("transfer-encoding")) {
+        codings++;
+        if (!header.getValue().trim().equalsIgnoreCase("chunked")) {
+          return "Transfer-Encoding must be chunked, got '" + Params.abbreviate(header.getValue()) + "'";
+        }
+      }
+    }
+    if (hosts > 1) {
+      return "the request has more than one Host header";
+    }
+    if (codings > 1) {
+      return "Transfer-Encoding is given " + codings + " times; give chunked once";
+    }
+    return null;
+  }
+
   /** Whether the body handler is still reading this request's body (so a failure now is the body's). */
   static boolean readingBody(RoutingContext ctx) {
     return ctx.get(READING_BODY) != null && !ctx.request().isEnded();
   }
 
-  /** After the body handler: a JSON body must be UTF-8 (RFC 8259), checked once here rather than by each decoder. */
+  /**
+   * After the body handler: a body must be one JSON object in UTF-8 (RFC 8259), nested at most {@value #MAX_JSON_DEPTH}
+   * deep, naming no field twice (a repeated {@code "delta"} would otherwise count as its last value), with nothing after
+   * it; checked once here with a streaming parse, before any route decodes it.
+   */
   public static void checkBody(RoutingContext ctx) {
     RequestBody body = ctx.body();
     Buffer buffer = body == null ? null : body.buffer();
-    if (buffer != null && buffer.length() > 0 && !isUtf8(buffer.getBytes())) {
-      ctx.fail(ApiError.badRequest("the request body is not valid UTF-8"));
-      return;
+    if (buffer != null && buffer.length() > 0) {
+      String problem = jsonProblem(buffer.getBytes());
+      if (problem != null) {
+        ctx.fail(ApiError.badRequest(problem));
+        return;
+      }
     }
     ctx.next();
+  }
+
+  /** What is wrong with a JSON request body, or {@code null}. */
+  static String jsonProblem(byte[] body) {
+    if (!isUtf8(body)) {
+      return "the request body is not valid UTF-8";
+    }
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return "the request body must be a JSON object";
+      }
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        return "the request body holds more than one JSON value";
+      }
+      return null;
+    } catch (StreamConstraintsException e) {
+      return "the request body is nested more than " + MAX_JSON_DEPTH + " levels deep";
+    } catch (IOException e) {
+      String m = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+      return "the request body is not valid JSON: " + printable(m == null ? e.getClass().getSimpleName() : m);
+    }
+  }
+
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && b.length() < 120; i++) {
+      char c = s.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
   }
 
   /** Whether the request announces a body: {@code Transfer-Encoding}, or a {@code Content-Length} above 0. */
@@ -100,7 +204,7 @@ public final class RequestGate implements Handler<RoutingContext> {
     if (contentType == null) {
       return false;
     }
-    String[] parts = contentType.split(";");
+    String[] parts = contentType.split(";", -1);
     String media = parts[0].trim().toLowerCase(Locale.ROOT);
     if (!media.equals("application/json") && !(media.startsWith("application/") && media.endsWith("+json"))) {
       return false;

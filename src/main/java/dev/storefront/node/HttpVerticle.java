@@ -52,8 +52,8 @@ public final class HttpVerticle extends VerticleBase {
     int maxHeaders = settings.integer("http.maxHeaderBytes");
     Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
     Handler<HttpServerRequest> requests = request -> {
+      request.response().putHeader(NODE_HEADER, node); // here, so the router's own refusals carry it too
       if (request.version() == null) { // a request line naming HTTP/9.9, HTTP/2.0, ...
-        request.response().putHeader(NODE_HEADER, node);
         ErrorHandler.unsupportedVersion(request);
       } else {
         router.handle(request);
@@ -86,7 +86,6 @@ public final class HttpVerticle extends VerticleBase {
       if (!STATS_PATH.equals(ctx.request().path())) {
         onRequest.run(); // reading the statistics does not count as traffic
       }
-      ctx.response().putHeader(NODE_HEADER, node);
       gate.handle(ctx); // URI checks; a body only when it is JSON (GET and HEAD skip the body handler)
     });
     router.route().handler(RequestGate::checkBody);

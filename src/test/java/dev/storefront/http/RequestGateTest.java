@@ -1,6 +1,8 @@
 package dev.storefront.http;
 
 import org.junit.jupiter.api.DisplayName;
+
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,5 +48,21 @@ class RequestGateTest {
     assertNotNull(RequestGate.uriProblem("/products/\u00ff", "/products/\u00ff", null));
     assertNotNull(RequestGate.uriProblem("/products/\t1", "/products/\t1", null));
     assertNotNull(RequestGate.uriProblem("", "", null));
+  }
+
+  @Test
+  @DisplayName("a body is one JSON object in UTF-8, at most 64 deep, no field named twice, nothing after it")
+  void jsonBodies() {
+    assertNull(RequestGate.jsonProblem("{\"delta\": 1}".getBytes(StandardCharsets.UTF_8)));
+    assertNull(RequestGate.jsonProblem(" {\"a\": {\"b\": [1, 2, {\"c\": \"\u00e9\"}]}} \n".getBytes(StandardCharsets.UTF_8)));
+    assertNull(RequestGate.jsonProblem(("{\"a\":" + "[".repeat(62) + "]".repeat(62) + "}").getBytes(StandardCharsets.UTF_8)));
+    for (String bad : new String[] {"[1]", "\"x\"", "null", "1", "{", "{\"delta\":}", "{\"delta\":1,}", "{'delta':1}",
+        "{\"delta\":1}{\"delta\":2}", "{\"delta\":1} x", "{\"delta\":1,\"delta\":2}", "{\"a\":NaN}", "  ",
+        "{\"a\":" + "[".repeat(64) + "]".repeat(64) + "}", "[".repeat(10000) + "]".repeat(10000)}) {
+      assertNotNull(RequestGate.jsonProblem(bad.getBytes(StandardCharsets.UTF_8)), bad.length() > 50 ? bad.substring(0, 50) : bad);
+    }
+    assertNotNull(RequestGate.jsonProblem(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}));
+    // RFC 8259 lets a parser ignore a byte order mark; Jackson does
+    assertNull(RequestGate.jsonProblem(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '}'}));
   }
 }
