@@ -106,6 +106,7 @@ public final class SettingsSchema {
       integer("http", "maxRequestLineBytes", 4096, 256, 65536, "longest request line (method, URI, version) accepted; longer is 414"),
       integer("http", "maxHeaderBytes", 8192, 1024, 1024 * 1024, "largest header block accepted; larger is 431"),
       integer("http", "idleTimeoutSeconds", 120, 1, 86400, "a connection with no bytes moving for this long is closed"),
+      integer("http", "maxInFlight", 1024, 1, 1_000_000, "requests in flight per node (all its event loops); past it a request is answered 503 with Retry-After at once"),
 
       string("db", "url", "", "postgresql://user:pass@host:port/db of an external PostgreSQL; empty starts the embedded one"),
       string("db", "embeddedDir", "target/storefront-pg", "data directory of the embedded PostgreSQL"),

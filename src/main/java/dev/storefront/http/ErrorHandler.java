@@ -5,6 +5,7 @@ import dev.storefront.failure.Failure;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -151,7 +152,15 @@ public final class ErrorHandler {
   }
 
   public static void send(RoutingContext ctx, ApiError error) {
-    HttpServerResponse response = ctx.response();
+    respond(ctx.vertx(), ctx.request(), error, RequestGate.mustClose(ctx));
+  }
+
+  /**
+   * Answers {@code request} with {@code error} (unless its response was ended or begun: then it is reset); the
+   * connection closes afterwards when {@code close} is set or the body was not read (after draining it).
+   */
+  public static void respond(Vertx vertx, HttpServerRequest request, ApiError error, boolean close) {
+    HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
       return;
     }
@@ -159,19 +168,17 @@ public final class ErrorHandler {
       response.reset();
       return;
     }
-    HttpServerRequest request = ctx.request();
     boolean unread = RequestGate.hasBody(request) && !request.isEnded();
-    boolean close = RequestGate.mustClose(ctx);
     if (unread || close) {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     write(response, error);
-    if (close && !unread) {
-      request.connection().close();
-    } else if (unread) {
+    if (unread) {
       // a connection failing on a body it cannot decode is closed by Vert.x as soon as this returns: flush first
       VertxInternals.flush(request.connection());
-      drainThenClose(ctx);
+      drainThenClose(vertx, request);
+    } else if (close) {
+      request.connection().close();
     }
   }
 
@@ -180,13 +187,12 @@ public final class ErrorHandler {
    * {@value #DRAIN_MS} ms), then closes. Closing at once, with the client still sending, makes the kernel answer its
    * next bytes with a reset, which can destroy the answer before the client has read it.
    */
-  private static void drainThenClose(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
+  private static void drainThenClose(Vertx vertx, HttpServerRequest request) {
     HttpConnection connection = request.connection();
     long[] dropped = {0};
-    long timer = ctx.vertx().setTimer(DRAIN_MS, id -> connection.close());
+    long timer = vertx.setTimer(DRAIN_MS, id -> connection.close());
     Runnable close = () -> {
-      ctx.vertx().cancelTimer(timer);
+      vertx.cancelTimer(timer);
       connection.close();
     };
     try {

@@ -5,9 +5,11 @@ import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
+import dev.storefront.http.InFlightLimit;
 import dev.storefront.http.RequestGate;
 import dev.storefront.http.VertxInternals;
 import dev.storefront.cluster.NodeIdentity;
+import dev.storefront.cluster.NodeLocal;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -51,13 +53,18 @@ public final class HttpVerticle extends VerticleBase {
     int maxLine = settings.integer("http.maxRequestLineBytes");
     int maxHeaders = settings.integer("http.maxHeaderBytes");
     Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
-    Handler<HttpServerRequest> requests = request -> {
-      request.response().putHeader(NODE_HEADER, node); // here, so the router's own refusals carry it too
+    int maxInFlight = settings.integer("http.maxInFlight");
+    InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight)); // one per node
+    Handler<HttpServerRequest> admitted = request -> {
       if (request.version() == null) { // a request line naming HTTP/9.9, HTTP/2.0, ...
         ErrorHandler.unsupportedVersion(request);
       } else {
         router.handle(request);
       }
+    };
+    Handler<HttpServerRequest> requests = request -> {
+      request.response().putHeader(NODE_HEADER, node); // here, so the router's own refusals carry it too
+      limit.handle(vertx, request, admitted); // past http.maxInFlight on this node: 503 at once
     };
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.string("http.host"))
