@@ -1,7 +1,7 @@
 package dev.storefront.catalog;
 
 import dev.storefront.config.Settings;
-import dev.storefront.db.DatabaseUrl;
+import dev.storefront.db.PgClientOptions;
 import dev.storefront.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,8 +23,9 @@ import java.util.List;
  * The catalog's queries, for one event loop. Owned by one HTTP verticle and used only on its event loop, so no
  * synchronisation. Layout {@code per-event-loop}: {@code db.connectionsPerEventLoop} pipelined connections owned
  * by this verticle, statements prepared when each connects, reconnected in the background when lost. Layout
- * {@code pool}: a pool of that size (the usual Vert.x way, for comparison). Any failure to reach PostgreSQL
- * becomes a 503 with {@code Retry-After}.
+ * {@code pool}: a pool of that size (the usual Vert.x way, for comparison). Connect options, statement timeout and
+ * the pool's bounded wait queue come from {@link PgClientOptions}. Any failure to reach PostgreSQL, a statement that
+ * PostgreSQL cancelled at {@code db.statementTimeoutMs}, a full wait queue, becomes a 503 with {@code Retry-After}.
  */
 public final class ProductRepository {
 
@@ -35,6 +36,8 @@ public final class ProductRepository {
 
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
+  private final PoolOptions poolOptions;
+  private final Settings settings;
   private final boolean pooled;
   private final int size;
   private final boolean failFast;
@@ -46,11 +49,13 @@ public final class ProductRepository {
 
   public ProductRepository(Vertx vertx, Settings settings) {
     this.vertx = vertx;
-    this.connectOptions = DatabaseUrl.parse(settings.string("db.url")).connectOptions()
+    this.connectOptions = PgClientOptions.connect(settings)
         .setPipeliningLimit(settings.integer("db.pipeliningLimit"))
         .setReconnectAttempts(0);
     this.pooled = "pool".equals(settings.string("db.layout"));
     this.size = settings.integer("db.connectionsPerEventLoop");
+    this.poolOptions = PgClientOptions.pool(settings, size);
+    this.settings = settings;
     this.failFast = settings.bool("db.failFast");
     this.reconnectMs = settings.integer("db.reconnectIntervalMs");
     this.clients = new SqlClient[pooled ? 1 : size];
@@ -65,7 +70,8 @@ public final class ProductRepository {
   public Future<Void> start() {
     if (pooled) {
       clients[0] = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(size))
+          .with(poolOptions)
+          .with(PgClientOptions.net(settings))
           .connectingTo(connectOptions)
           .using(vertx)
           .build();
@@ -87,7 +93,7 @@ public final class ProductRepository {
   }
 
   private Future<Void> connect(int slot) {
-    return PgConnection.connect(vertx, connectOptions)
+    return PgClientOptions.connectWithin(vertx, connectOptions, settings)
         .compose(conn -> prepareAll(conn).map(v -> conn).onFailure(err -> conn.close()))
         .onSuccess(conn -> {
           if (closed) {
@@ -154,7 +160,9 @@ public final class ProductRepository {
     }
     return c.preparedQuery(sql).execute(args).recover(err -> {
       LOG.debug("query failed: {}", err.toString());
-      return Future.failedFuture(unavailable());
+      return Future.failedFuture(PgClientOptions.isStatementTimeout(err)
+          ? Failure.unavailable("the product database did not answer within db.statementTimeoutMs; try again shortly", 1)
+          : unavailable());
     });
   }
 

@@ -118,6 +118,9 @@ public final class SettingsSchema {
       integer("db", "poolSize", 4, 1, 256, "connections of the shared pool used for listings, health and jobs"),
       bool("db", "failFast", false, "fail start-up when PostgreSQL is unreachable (otherwise start and report not-ready)"),
       integer("db", "reconnectIntervalMs", 1000, 50, 60000, "pause between attempts to reconnect a lost connection"),
+      integer("db", "statementTimeoutMs", 5000, 0, 3_600_000, "statement_timeout sent at connect: PostgreSQL cancels a statement running longer and the request is a 503 (0: none)"),
+      integer("db", "connectTimeoutMs", 5000, 100, 600_000, "how long connecting to PostgreSQL, or waiting for a pooled connection, may take"),
+      integer("db", "maxWaitQueueSize", 256, 0, 1_000_000, "requests a pool queues for a connection; past it a request fails at once (503)"),
 
       integer("catalog", "brandCacheSeconds", 60, 0, 86400, "how long each event loop trusts its copy of the brand names (0: ask PostgreSQL every time)"),
 
