@@ -33,7 +33,7 @@ public final class ErrorHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
   private static final long DRAIN_BYTES = 1024 * 1024;
   private static final long DRAIN_MS = 2000;
-  private static final int[] ROUTER_STATUSES = {400, 401, 403, 404, 405, 406, 413, 414, 415, 417, 431, 500, 501, 503};
+  private static final int[] ROUTER_STATUSES = {400, 401, 403, 404, 405, 406, 408, 413, 414, 415, 417, 431, 500, 501, 503};
 
   private ErrorHandler() {
   }
@@ -104,6 +104,7 @@ public final class ErrorHandler {
       case 413: return new ApiError(413, "payload_too_large", "the request body is too large");
       case 414: return new ApiError(414, "uri_too_long", "the request URI is too long");
       case 415: return new ApiError(415, "unsupported_media_type", "request bodies must be JSON: send Content-Type: application/json");
+      case 408: return new ApiError(408, "request_timeout", "the request did not arrive in time");
       case 417: return new ApiError(417, "expectation_failed", "only the expectation 100-continue is supported");
       case 431: return new ApiError(431, "headers_too_large", "the request headers are too large");
       case 503: return ApiError.unavailable("the service is not available right now", 1);
@@ -173,12 +174,14 @@ public final class ErrorHandler {
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     write(response, error);
-    if (unread) {
+    if (unread || close) {
       // a connection failing on a body it cannot decode is closed by Vert.x as soon as this returns: flush first
       VertxInternals.flush(request.connection());
+    }
+    if (close) {
+      request.connection().close(); // framing refused or a body too slow: nothing more is read
+    } else if (unread) {
       drainThenClose(vertx, request);
-    } else if (close) {
-      request.connection().close();
     }
   }
 

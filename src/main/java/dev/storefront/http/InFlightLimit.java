@@ -3,9 +3,13 @@ package dev.storefront.http;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,8 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared by the node's HTTP verticles). A request past the limit is answered at once, before it is routed or its body
  * read, with 503 {@code overloaded} and {@code Retry-After: 1}; it is counted ({@link #shed()}) and logged at most
  * once a second with the count since the last line, never once per request. A slot is taken when a request arrives
- * and given back when its response ends or its connection closes, whichever comes first (a server-sent event stream
- * holds its slot while it is open). {@code /health/live} is never shed: an overloaded process is still alive, and a
+ * and given back, once, when its response ends or its connection closes, whichever comes first (a server-sent event
+ * stream holds its slot while it is open); the router's first handler calls {@link #track} so that handlers using
+ * {@code ctx.addEndHandler} cannot drop the release. Nothing may set the response's end handler directly. {@code /health/live} is never shed: an overloaded process is still alive, and a
  * liveness probe that failed under load would get it restarted.
  */
 public final class InFlightLimit {
@@ -27,6 +32,7 @@ public final class InFlightLimit {
 
   private final int limit;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong shed = new AtomicLong();
   private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - 2 * LOG_INTERVAL_NANOS);
   private final AtomicLong shedAtLastLog = new AtomicLong();
@@ -44,14 +50,28 @@ public final class InFlightLimit {
           "this node is at its limit of " + limit + " requests in flight; try again shortly", 1), false);
       return;
     }
-    boolean[] released = {false};
-    request.response().endHandler(v -> {
-      if (!released[0]) {
-        released[0] = true;
-        inFlight.decrementAndGet();
-      }
-    });
+    HttpServerResponse response = request.response();
+    open.add(response);
+    response.endHandler(v -> release(response));
     next.handle(request);
+  }
+
+  /**
+   * For the router's first handler: keeps the slot's release in the routing context's end handlers. The router takes
+   * the response's single end handler as soon as anything calls {@code ctx.addEndHandler} (vert.x-web's logger and
+   * timeout handlers do), which would otherwise drop the release set in {@link #handle} and leak the slot.
+   */
+  public void track(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    if (open.contains(response)) {
+      ctx.addEndHandler(v -> release(response));
+    }
+  }
+
+  private void release(HttpServerResponse response) {
+    if (open.remove(response)) {
+      inFlight.decrementAndGet();
+    }
   }
 
   private void report(long total) {

@@ -37,7 +37,8 @@ import java.util.Map;
  *   {@code Transfer-Encoding}) is read only when it is JSON
  *   ({@code application/json} or {@code application/*+json}, UTF-8): anything else is a 415 before a byte of it is
  *   read, so no form or multipart decoder ever runs; JSON is read by the BodyHandler up to {@code http.maxBodyBytes}
- *   (413 beyond) and must be one JSON object ({@link #checkBody}).</li>
+ *   (413 beyond) within {@code http.requestBodyTimeoutMs} of its head (408 beyond, then the connection closes) and
+ *   must be one JSON object ({@link #checkBody}).</li>
  * </ul>
  * {@link #handle} runs first (a request without a body skips the body handler); {@link #checkBody} right after it.
  */
@@ -47,14 +48,17 @@ public final class RequestGate implements Handler<RoutingContext> {
   public static final int MAX_JSON_DEPTH = 64;
   private static final String READING_BODY = "storefront.readingBody";
   private static final String CLOSE = "storefront.close";
+  private static final String BODY_DEADLINE = "storefront.bodyDeadline";
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
       .build();
   private final BodyHandler bodies;
+  private final long bodyTimeoutMs;
 
-  public RequestGate(int maxBodyBytes) {
+  public RequestGate(int maxBodyBytes, long bodyTimeoutMs) {
     this.bodies = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setMergeFormAttributes(false);
+    this.bodyTimeoutMs = bodyTimeoutMs;
   }
 
   @Override
@@ -96,6 +100,14 @@ public final class RequestGate implements Handler<RoutingContext> {
       return;
     }
     ctx.put(READING_BODY, Boolean.TRUE);
+    long deadline = ctx.vertx().setTimer(bodyTimeoutMs, id -> {
+      if (!request.isEnded() && !ctx.response().ended()) {
+        ctx.put(CLOSE, Boolean.TRUE); // a client this slow is not waited for any further
+        ctx.fail(new ApiError(408, "request_timeout", "the request body did not arrive within " + bodyTimeoutMs + " ms"));
+      }
+    });
+    ctx.put(BODY_DEADLINE, deadline);
+    ctx.addEndHandler(v -> ctx.vertx().cancelTimer(deadline));
     bodies.handle(ctx);
   }
 
@@ -146,6 +158,10 @@ public final class RequestGate implements Handler<RoutingContext> {
    * it; checked once here with a streaming parse, before any route decodes it.
    */
   public static void checkBody(RoutingContext ctx) {
+    Long deadline = ctx.get(BODY_DEADLINE);
+    if (deadline != null) {
+      ctx.vertx().cancelTimer(deadline); // the body is in
+    }
     RequestBody body = ctx.body();
     Buffer buffer = body == null ? null : body.buffer();
     if (buffer != null && buffer.length() > 0) {

@@ -27,11 +27,16 @@ public final class VertxInternals {
   private VertxInternals() {
   }
 
-  /** For {@code HttpServer.connectionHandler}: requests of every HTTP version reach {@code handler}. */
-  public static void serveAllVersions(HttpConnection connection, Handler<HttpServerRequest> handler) {
+  /**
+   * For {@code HttpServer.connectionHandler}: requests of every HTTP version on {@code connection} reach {@code handler};
+   * false (and nothing changed) when the connection is not one Vert.x's internals allow that for.
+   */
+  public static boolean serveAllVersions(HttpConnection connection, Handler<HttpServerRequest> handler) {
     if (connection instanceof HttpServerConnection) {
       ((HttpServerConnection) connection).handler(handler);
+      return true;
     }
+    return false;
   }
 
   /** Flushes what was written to {@code connection} so far, through its outbound queue. */

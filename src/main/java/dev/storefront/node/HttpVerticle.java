@@ -6,6 +6,7 @@ import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
 import dev.storefront.http.InFlightLimit;
+import dev.storefront.http.RequestDeadlines;
 import dev.storefront.http.RequestGate;
 import dev.storefront.http.VertxInternals;
 import dev.storefront.cluster.NodeIdentity;
@@ -49,12 +50,12 @@ public final class HttpVerticle extends VerticleBase {
     Settings settings = Settings.fromJson(config());
     drainMs = settings.integer("node.drainTimeoutMs");
     repository = new ProductRepository(vertx, settings);
-    Router router = router(settings);
+    int maxInFlight = settings.integer("http.maxInFlight");
+    InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight)); // one per node
+    Router router = router(settings, limit);
     int maxLine = settings.integer("http.maxRequestLineBytes");
     int maxHeaders = settings.integer("http.maxHeaderBytes");
     Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
-    int maxInFlight = settings.integer("http.maxInFlight");
-    InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight)); // one per node
     Handler<HttpServerRequest> admitted = request -> {
       if (request.version() == null) { // a request line naming HTTP/9.9, HTTP/2.0, ...
         ErrorHandler.unsupportedVersion(request);
@@ -81,18 +82,27 @@ public final class HttpVerticle extends VerticleBase {
           request.response().putHeader(NODE_HEADER, node);
           invalid.handle(request);
         })
-        // else Vert.x answers an unknown HTTP version with a bare 501 before calling requestHandler
-        .connectionHandler(connection -> VertxInternals.serveAllVersions(connection, requests));
+        // else Vert.x answers an unknown HTTP version with a bare 501 before calling requestHandler; and the deadline
+        // for request heads (Vert.x's idle timeout restarts with every byte)
+        .connectionHandler(connection -> {
+          long idleMs = TimeUnit.SECONDS.toMillis(settings.integer("http.idleTimeoutSeconds"));
+          RequestDeadlines.Head deadline = RequestDeadlines.head(vertx, connection, settings.integer("http.requestHeadTimeoutMs"),
+              idleMs, requests);
+          if (VertxInternals.serveAllVersions(connection, deadline)) {
+            deadline.arm(); // a client trickling its request head is cut off
+          }
+        });
     return repository.start().compose(v -> server.listen());
   }
 
-  private Router router(Settings settings) {
+  private Router router(Settings settings, InFlightLimit limit) {
     Router router = Router.router(vertx);
-    RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"));
+    RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"), settings.integer("http.requestBodyTimeoutMs"));
     router.route().handler(ctx -> {
       if (!STATS_PATH.equals(ctx.request().path())) {
         onRequest.run(); // reading the statistics does not count as traffic
       }
+      limit.track(ctx);
       gate.handle(ctx); // URI checks; a body only when it is JSON (GET and HEAD skip the body handler)
     });
     router.route().handler(RequestGate::checkBody);

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** http.maxInFlight: a node with a limit of 2 and a slow route, on two event loops. */
+/** http.maxInFlight: a node with a limit of 2 and a slow route (whose handlers use ctx.addEndHandler), on two event loops. */
 class OverloadTest {
 
   private static Vertx vertx;
@@ -49,8 +49,14 @@ class OverloadTest {
     port = Http.freePort();
     vertx = Vertx.vertx();
     Settings settings = Settings.defaults().with("db.url", db.uri()).with("http.port", port).with("http.maxInFlight", 2);
-    vertx.deployVerticle(() -> new HttpVerticle((router, s) -> router.get("/slow").handler(ctx ->
-                vertx.setTimer(Long.parseLong(ctx.request().getParam("ms")), t -> ctx.end("slow"))), () -> { }),
+    vertx.deployVerticle(() -> new HttpVerticle((router, s) -> {
+              // as vert.x-web's logger and timeout handlers do: takes the response's end handler
+              router.route("/slow").handler(ctx -> {
+                ctx.addEndHandler(v -> { });
+                ctx.next();
+              });
+              router.get("/slow").handler(ctx -> vertx.setTimer(Long.parseLong(ctx.request().getParam("ms")), t -> ctx.end("slow")));
+            }, () -> { }),
             new DeploymentOptions().setInstances(2).setConfig(settings.toJson()))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     http = new Http(port);
