@@ -26,10 +26,10 @@ public final class CatalogRoutes {
 
   public static void mount(Router router, ProductRepository repository) {
     CatalogRoutes routes = new CatalogRoutes(repository);
-    router.get("/products/:id").handler(routes::product);
-    router.get("/products").handler(routes::products);
-    router.get("/brands/:id").handler(routes::brand);
-    router.get("/brands").handler(routes::brands);
+    router.get("/products/:id").handler(Params.query()).handler(routes::product);
+    router.get("/products").handler(Params.query("brand", "limit", "after")).handler(routes::products);
+    router.get("/brands/:id").handler(Params.query()).handler(routes::brand);
+    router.get("/brands").handler(Params.query()).handler(routes::brands);
   }
 
   private void product(RoutingContext ctx) {

@@ -1,7 +1,7 @@
 package dev.storefront.catalog;
 
 import dev.storefront.config.Settings;
-import dev.storefront.db.DatabaseUrl;
+import dev.storefront.db.PgClientOptions;
 import dev.storefront.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,27 +18,36 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The catalog's queries, for one event loop. Owned by one HTTP verticle and used only on its event loop, so no
  * synchronisation. Layout {@code per-event-loop}: {@code db.connectionsPerEventLoop} pipelined connections owned
  * by this verticle, statements prepared when each connects, reconnected in the background when lost. Layout
- * {@code pool}: a pool of that size (the usual Vert.x way, for comparison). Any failure to reach PostgreSQL
- * becomes a 503 with {@code Retry-After}.
+ * {@code pool}: a pool of that size (the usual Vert.x way, for comparison). Connect options, statement timeout and
+ * the pool's bounded wait queue come from {@link PgClientOptions}. Any failure to reach PostgreSQL, a statement that
+ * PostgreSQL cancelled at {@code db.statementTimeoutMs}, a full wait queue, becomes a 503 with {@code Retry-After};
+ * a query without any answer a second past {@code db.statementTimeoutMs} (a black-holed server) is a 503 too, and
+ * its connection is closed and re-established.
  */
 public final class ProductRepository {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProductRepository.class);
+  private static final long ANSWER_GRACE_MS = 1000;
   private static final List<String> STATEMENTS = List.of(
       CatalogSql.PRODUCT_WITH_SKUS, CatalogSql.PRODUCT_HEADER, CatalogSql.PRODUCTS_PAGE, CatalogSql.PRODUCTS_PAGE_OF_BRAND,
       CatalogSql.BRANDS, CatalogSql.BRAND, CatalogSql.PING);
 
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
+  private final PoolOptions poolOptions;
+  private final Settings settings;
   private final boolean pooled;
   private final int size;
   private final boolean failFast;
   private final long reconnectMs;
+  private final long answerDeadlineMs;
   private final SqlClient[] clients;
   private final BrandNames brandNames;
   private int next;
@@ -46,13 +55,18 @@ public final class ProductRepository {
 
   public ProductRepository(Vertx vertx, Settings settings) {
     this.vertx = vertx;
-    this.connectOptions = DatabaseUrl.parse(settings.string("db.url")).connectOptions()
+    this.connectOptions = PgClientOptions.connect(settings)
         .setPipeliningLimit(settings.integer("db.pipeliningLimit"))
         .setReconnectAttempts(0);
     this.pooled = "pool".equals(settings.string("db.layout"));
     this.size = settings.integer("db.connectionsPerEventLoop");
+    this.poolOptions = PgClientOptions.pool(settings, size);
+    this.settings = settings;
     this.failFast = settings.bool("db.failFast");
     this.reconnectMs = settings.integer("db.reconnectIntervalMs");
+    int statementTimeoutMs = settings.integer("db.statementTimeoutMs");
+    // PostgreSQL cancels a statement at statement_timeout and says so; no word a second after that means no server
+    this.answerDeadlineMs = statementTimeoutMs > 0 ? statementTimeoutMs + ANSWER_GRACE_MS : 0;
     this.clients = new SqlClient[pooled ? 1 : size];
     this.brandNames = new BrandNames(this::brandRows, settings.integer("catalog.brandCacheSeconds"));
   }
@@ -65,7 +79,8 @@ public final class ProductRepository {
   public Future<Void> start() {
     if (pooled) {
       clients[0] = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(size))
+          .with(poolOptions)
+          .with(PgClientOptions.net(settings))
           .connectingTo(connectOptions)
           .using(vertx)
           .build();
@@ -87,7 +102,7 @@ public final class ProductRepository {
   }
 
   private Future<Void> connect(int slot) {
-    return PgConnection.connect(vertx, connectOptions)
+    return PgClientOptions.connectWithin(vertx, connectOptions, settings)
         .compose(conn -> prepareAll(conn).map(v -> conn).onFailure(err -> conn.close()))
         .onSuccess(conn -> {
           if (closed) {
@@ -152,10 +167,33 @@ public final class ProductRepository {
     } catch (Failure e) {
       return Future.failedFuture(e);
     }
-    return c.preparedQuery(sql).execute(args).recover(err -> {
+    Future<RowSet<Row>> query = c.preparedQuery(sql).execute(args);
+    if (answerDeadlineMs > 0) {
+      query = query.timeout(answerDeadlineMs, TimeUnit.MILLISECONDS);
+    }
+    return query.recover(err -> {
       LOG.debug("query failed: {}", err.toString());
-      return Future.failedFuture(unavailable());
+      if (err instanceof TimeoutException) {
+        silent(c);
+        return Future.failedFuture(Failure.unavailable("the product database did not answer; try again shortly", 1));
+      }
+      return Future.failedFuture(PgClientOptions.isStatementTimeout(err)
+          ? Failure.unavailable("the product database did not answer within db.statementTimeoutMs; try again shortly", 1)
+          : unavailable());
     });
+  }
+
+  /**
+   * A query got no answer at all, not even PostgreSQL's own cancellation at {@code statement_timeout}: the server or
+   * the network in between is gone without a word (a black hole; TCP would take minutes to notice). An owned
+   * connection is closed, which fails what is queued on it at once and reconnects in the background; a pool's
+   * connections are the pool's to manage.
+   */
+  private void silent(SqlClient c) {
+    if (!pooled) {
+      LOG.warn("PostgreSQL gave no answer within {} ms on a connection: closing it and reconnecting", answerDeadlineMs);
+      c.close();
+    }
   }
 
   private static Failure unavailable() {

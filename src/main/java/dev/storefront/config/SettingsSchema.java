@@ -103,6 +103,12 @@ public final class SettingsSchema {
       integer("http", "port", 8080, 1, 65535, "HTTP port every node binds (shared with SO_REUSEPORT)"),
       string("http", "host", "127.0.0.1", "HTTP bind address; loopback unless you choose otherwise (0.0.0.0 for all interfaces)"),
       integer("http", "maxBodyBytes", 65536, 1024, 64L * 1024 * 1024, "largest request body accepted; larger is 413"),
+      integer("http", "maxRequestLineBytes", 4096, 256, 65536, "longest request line (method, URI, version) accepted; longer is 414"),
+      integer("http", "maxHeaderBytes", 8192, 1024, 1024 * 1024, "largest header block accepted; larger is 431"),
+      integer("http", "idleTimeoutSeconds", 120, 1, 86400, "a connection with no bytes moving for this long is closed; a later request's line and headers must also be complete within it of the previous response"),
+      integer("http", "requestHeadTimeoutMs", 10000, 100, 600_000, "a new connection's first request line and headers must be complete within this (else it is closed: a client trickling bytes resets the idle timeout)"),
+      integer("http", "requestBodyTimeoutMs", 30000, 100, 3_600_000, "a request body must be complete within this of its headers; else 408 and the connection closes"),
+      integer("http", "maxInFlight", 1024, 1, 1_000_000, "requests in flight per node (all its event loops); past it a request is answered 503 with Retry-After at once"),
 
       string("db", "url", "", "postgresql://user:pass@host:port/db of an external PostgreSQL; empty starts the embedded one"),
       string("db", "embeddedDir", "target/storefront-pg", "data directory of the embedded PostgreSQL"),
@@ -114,6 +120,9 @@ public final class SettingsSchema {
       integer("db", "poolSize", 4, 1, 256, "connections of the shared pool used for listings, health and jobs"),
       bool("db", "failFast", false, "fail start-up when PostgreSQL is unreachable (otherwise start and report not-ready)"),
       integer("db", "reconnectIntervalMs", 1000, 50, 60000, "pause between attempts to reconnect a lost connection"),
+      integer("db", "statementTimeoutMs", 5000, 0, 3_600_000, "statement_timeout sent at connect: PostgreSQL cancels a statement running longer and the request is a 503 (0: none)"),
+      integer("db", "connectTimeoutMs", 5000, 100, 600_000, "how long connecting to PostgreSQL, or waiting for a pooled connection, may take"),
+      integer("db", "maxWaitQueueSize", 256, 0, 1_000_000, "requests a pool queues for a connection; past it a request fails at once (503)"),
 
       integer("catalog", "brandCacheSeconds", 60, 0, 86400, "how long each event loop trusts its copy of the brand names (0: ask PostgreSQL every time)"),
 

@@ -3,6 +3,7 @@ package dev.storefront.coordination;
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
 import dev.storefront.http.ApiError;
+import dev.storefront.http.Params;
 import dev.storefront.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,17 +44,17 @@ public final class AdminRoutes {
     Counters counters = Counters.of(vertx);
     FencedLocks locks = FencedLocks.of(vertx);
 
-    router.get("/counters/:name").handler(ctx -> respond(ctx, () -> {
+    router.get("/counters/:name").handler(Params.query()).handler(ctx -> respond(ctx, () -> {
       String name = name("counter", ctx);
       return counters.get(name).map(value -> counterJson(name, value));
     }));
-    router.post("/counters/:name").handler(ctx -> respond(ctx, () -> updateCounter(ctx, counters, name("counter", ctx))));
-    router.get("/locks").handler(ctx -> respond(ctx, () -> locks.list().map(held -> new JsonObject().put("locks", held))));
-    router.post("/locks/:name").handler(ctx -> respond(ctx, () -> {
+    router.post("/counters/:name").handler(Params.query()).handler(ctx -> respond(ctx, () -> updateCounter(ctx, counters, name("counter", ctx))));
+    router.get("/locks").handler(Params.query()).handler(ctx -> respond(ctx, () -> locks.list().map(held -> new JsonObject().put("locks", held))));
+    router.post("/locks/:name").handler(Params.query()).handler(ctx -> respond(ctx, () -> {
       String name = name("lock", ctx);
       return locks.acquire(name, timeoutMs(body(ctx, true))).map(FencedLock::toJson);
     }));
-    router.delete("/locks/:name").handler(ctx -> respond(ctx, () -> {
+    router.delete("/locks/:name").handler(Params.query("token")).handler(ctx -> respond(ctx, () -> {
       String name = name("lock", ctx);
       long fence = tokenParam(ctx);
       return locks.release(name, fence).map(v -> new JsonObject().put("name", name).put("released", fence));

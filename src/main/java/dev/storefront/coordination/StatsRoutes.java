@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,7 @@ public final class StatsRoutes {
   }
 
   public static void mount(Router router, Vertx vertx) {
-    router.get("/stats").handler(ctx -> read(vertx).onSuccess(ctx::json).onFailure(ctx::fail));
+    router.get("/stats").handler(Params.query()).handler(ctx -> read(vertx).onSuccess(ctx::json).onFailure(ctx::fail));
   }
 
   /** {@code {"total": n, "nodes": {"node-1": n, ...}}}; nodes that ever served are listed, by name. */

@@ -16,13 +16,13 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new SettingsException("db.url", "not a URI: " + e.getMessage());
+      throw new SettingsException("db.url", "not a URI (" + e.getReason() + " at index " + e.getIndex() + "): '" + masked(url) + "'");
     }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
       throw new SettingsException("db.url", "expected postgresql://user:pass@host:port/db, got scheme '" + uri.getScheme() + "'");
     }
     if (uri.getHost() == null) {
-      throw new SettingsException("db.url", "no host in '" + url + "'");
+      throw new SettingsException("db.url", "no host in '" + masked(url) + "'");
     }
     String user = "postgres";
     String password = "";
@@ -37,6 +37,20 @@ public record DatabaseUrl(String host, int port, String database, String user, S
       database = user;
     }
     return new DatabaseUrl(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5432, database, user, password);
+  }
+
+  /** {@code url} with any password between {@code user:} and {@code @} replaced by {@code ***}, even when it does not parse. */
+  public static String masked(String url) {
+    if (url == null) {
+      return null;
+    }
+    int start = url.indexOf("://");
+    int at = url.lastIndexOf('@'); // the last one: a password may hold an unencoded @ (masking too much is safe)
+    if (start < 0 || at < start) {
+      return url;
+    }
+    int colon = url.indexOf(':', start + 3);
+    return colon < 0 || colon > at ? url : url.substring(0, colon + 1) + "***" + url.substring(at);
   }
 
   private static String decode(String s) {

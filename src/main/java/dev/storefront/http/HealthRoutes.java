@@ -22,8 +22,8 @@ public final class HealthRoutes {
    * @param dependency what {@code readiness} checks, named in the 503's message and in the body as a field
    */
   public static void mount(Router router, String dependency, Supplier<Future<?>> readiness) {
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> readiness.get()
+    router.get("/health/live").handler(Params.query()).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(Params.query()).handler(ctx -> readiness.get()
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> ctx.json(new JsonObject().put("status", "UP").put(dependency, "UP")))
         .onFailure(err -> ErrorHandler.send(ctx, ApiError.from(

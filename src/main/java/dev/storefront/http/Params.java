@@ -2,21 +2,32 @@ package dev.storefront.http;
 
 import dev.storefront.failure.Failure;
 
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 
-/** Request parameter parsing with the service's one rule for ids: a positive 32-bit integer, else 400. */
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Request parameter parsing with the service's one rule for ids (a positive 32-bit integer in canonical form, else
+ * 400) and for query strings (each route names the parameters it takes; any other, or one given twice, is a 400).
+ */
 public final class Params {
 
   private Params() {
   }
 
-  /** A path or query id: digits only, 1..2^31-1. */
+  /** A path or query id: digits only without leading zeros, 1..2^31-1. */
   public static int positiveId(String raw, String what) {
     if (raw == null || raw.isEmpty()) {
       throw Failure.invalid(what + " is required");
     }
-    if (raw.length() > 10 || !raw.chars().allMatch(Character::isDigit)) {
+    if (raw.length() > 10 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw Failure.invalid(what + " must be a positive integer, got '" + abbreviate(raw) + "'");
+    }
+    if (raw.charAt(0) == '0' && raw.length() > 1) {
+      throw Failure.invalid(what + " must be written without leading zeros, got '" + raw + "'");
     }
     long v = Long.parseLong(raw);
     if (v < 1 || v > Integer.MAX_VALUE) {
@@ -35,22 +46,53 @@ public final class Params {
     if (raw == null) {
       return def;
     }
-    if (raw.isEmpty() || raw.length() > 10 || !raw.chars().allMatch(c -> Character.isDigit(c) || c == '-')) {
+    String digits = raw.startsWith("-") ? raw.substring(1) : raw;
+    if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+        || (digits.charAt(0) == '0' && digits.length() > 1)) {
       throw Failure.invalid(name + " must be an integer between " + min + " and " + max + ", got '" + abbreviate(raw) + "'");
     }
-    long v;
-    try {
-      v = Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw Failure.invalid(name + " must be an integer between " + min + " and " + max + ", got '" + abbreviate(raw) + "'");
-    }
+    long v = Long.parseLong(raw);
     if (v < min || v > max) {
       throw Failure.invalid(name + " must be between " + min + " and " + max + ", got " + v);
     }
     return (int) v;
   }
 
+  /**
+   * A handler to put before a route's own: a 400 unless every query parameter is one of {@code names} (exact case),
+   * each given at most once; a name written {@code "word*"} may repeat. With no names, the route takes no query.
+   */
+  public static Handler<RoutingContext> query(String... names) {
+    Set<String> once = new HashSet<>();
+    Set<String> repeatable = new HashSet<>();
+    for (String n : names) {
+      if (n.endsWith("*")) {
+        repeatable.add(n.substring(0, n.length() - 1));
+      } else {
+        once.add(n);
+      }
+    }
+    String accepted = names.length == 0 ? "this resource takes no query parameters"
+        : "this resource takes " + String.join(", ", names).replace("*", " (repeatable)");
+    return ctx -> {
+      MultiMap query = ctx.queryParams();
+      for (String name : query.names()) {
+        if (!once.contains(name) && !repeatable.contains(name)) {
+          throw Failure.invalid("unknown query parameter '" + abbreviate(name) + "': " + accepted);
+        }
+        if (once.contains(name) && query.getAll(name).size() > 1) {
+          throw Failure.invalid("query parameter '" + name + "' is given " + query.getAll(name).size() + " times; give it once");
+        }
+      }
+      ctx.next();
+    };
+  }
+
   static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+
+  static String abbreviate200(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
   }
 }

@@ -35,9 +35,9 @@ public final class JobRoutes {
   }
 
   public static void mount(Router router, Vertx vertx, Settings settings) {
-    router.post("/jobs").handler(ctx -> submit(ctx, vertx, settings));
-    router.get("/jobs/:id").handler(ctx -> respond(ctx, service(vertx).status(jobId(ctx))));
-    router.get("/jobs/:id/result").handler(ctx -> {
+    router.post("/jobs").handler(Params.query()).handler(ctx -> submit(ctx, vertx, settings));
+    router.get("/jobs/:id").handler(Params.query()).handler(ctx -> respond(ctx, service(vertx).status(jobId(ctx))));
+    router.get("/jobs/:id/result").handler(Params.query("word*", "top")).handler(ctx -> {
       List<String> words = ctx.queryParam("word");
       if (words.size() > MAX_WORDS) {
         throw Failure.invalid("at most " + MAX_WORDS + " word parameters");
@@ -45,8 +45,8 @@ public final class JobRoutes {
       int top = Params.queryInt(ctx, "top", 10, 0, MAX_TOP);
       respond(ctx, service(vertx).result(jobId(ctx), words, top));
     });
-    router.get("/jobs/:id/events").handler(ctx -> events(ctx, vertx));
-    router.delete("/jobs/:id").handler(ctx -> {
+    router.get("/jobs/:id/events").handler(Params.query()).handler(ctx -> events(ctx, vertx));
+    router.delete("/jobs/:id").handler(Params.query()).handler(ctx -> {
       JobService jobs = service(vertx);
       long id = jobId(ctx);
       jobs.cancel(id).onSuccess(s -> ctx.response().setStatusCode(202).putHeader("content-type", "application/json")

@@ -1,11 +1,10 @@
 package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
-import dev.storefront.db.DatabaseUrl;
+import dev.storefront.db.PgClientOptions;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 
 /** The node's shared PostgreSQL pool for feedback jobs ({@code db.url}, {@code db.poolSize}), created on first use. */
 final class JobsDb {
@@ -19,8 +18,9 @@ final class JobsDb {
       throw new IllegalStateException("feedback jobs need a database: db.url is not set");
     }
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(settings.integer("db.poolSize")).setShared(true).setName("storefront-jobs"))
-        .connectingTo(DatabaseUrl.parse(url).connectOptions())
+        .with(PgClientOptions.pool(settings, settings.integer("db.poolSize")).setShared(true).setName("storefront-jobs"))
+        .with(PgClientOptions.net(settings))
+        .connectingTo(PgClientOptions.connect(settings))
         .using(vertx)
         .build();
   }

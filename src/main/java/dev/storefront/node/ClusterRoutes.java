@@ -2,6 +2,7 @@ package dev.storefront.node;
 
 import dev.storefront.cluster.NodeIdentity;
 import dev.storefront.cluster.Members;
+import dev.storefront.http.Params;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,7 @@ public final class ClusterRoutes {
   }
 
   public static void mount(Router router, Vertx vertx) {
-    router.get("/cluster").handler(ctx -> Members.list(vertx)
+    router.get("/cluster").handler(Params.query()).handler(ctx -> Members.list(vertx)
         .onSuccess(members -> ctx.json(new JsonObject()
             .put("answeredBy", NodeIdentity.name())
             .put("size", members.size())

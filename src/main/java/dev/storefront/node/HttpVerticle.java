@@ -5,15 +5,20 @@ import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
+import dev.storefront.http.InFlightLimit;
+import dev.storefront.http.RequestDeadlines;
+import dev.storefront.http.RequestGate;
+import dev.storefront.http.VertxInternals;
 import dev.storefront.cluster.NodeIdentity;
+import dev.storefront.cluster.NodeLocal;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -32,6 +37,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Runnable onRequest;
   private ProductRepository repository;
   private HttpServer server;
+  private final CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
   private long drainMs;
 
   public HttpVerticle(BiConsumer<Router, Settings> extraRoutes, Runnable onRequest) {
@@ -44,34 +50,62 @@ public final class HttpVerticle extends VerticleBase {
     Settings settings = Settings.fromJson(config());
     drainMs = settings.integer("node.drainTimeoutMs");
     repository = new ProductRepository(vertx, settings);
-    Router router = router(settings);
+    int maxInFlight = settings.integer("http.maxInFlight");
+    InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight)); // one per node
+    Router router = router(settings, limit);
+    int maxLine = settings.integer("http.maxRequestLineBytes");
+    int maxHeaders = settings.integer("http.maxHeaderBytes");
+    Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
+    Handler<HttpServerRequest> admitted = request -> {
+      if (request.version() == null) { // a request line naming HTTP/9.9, HTTP/2.0, ...
+        ErrorHandler.unsupportedVersion(request);
+      } else {
+        router.handle(request);
+      }
+    };
+    Handler<HttpServerRequest> requests = request -> {
+      request.response().putHeader(NODE_HEADER, node); // here, so the router's own refusals carry it too
+      limit.handle(vertx, request, admitted); // past http.maxInFlight on this node: 503 at once
+    };
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.string("http.host"))
         .setPort(settings.integer("http.port"))
         .setReusePort(true)
         .setTcpNoDelay(true)
-        .setIdleTimeout(120)
-        .setIdleTimeoutUnit(TimeUnit.SECONDS))
-        .requestHandler(router);
+        .setIdleTimeout(settings.integer("http.idleTimeoutSeconds"))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxInitialLineLength(maxLine)
+        .setMaxHeaderSize(maxHeaders))
+        .requestHandler(requests)
+        // what Vert.x cannot decode (request line, headers, their lengths) gets the JSON body too
+        .invalidRequestHandler(request -> {
+          request.response().putHeader(NODE_HEADER, node);
+          invalid.handle(request);
+        })
+        // else Vert.x answers an unknown HTTP version with a bare 501 before calling requestHandler; and the deadline
+        // for request heads (Vert.x's idle timeout restarts with every byte)
+        .connectionHandler(connection -> {
+          long idleMs = TimeUnit.SECONDS.toMillis(settings.integer("http.idleTimeoutSeconds"));
+          RequestDeadlines.Head deadline = RequestDeadlines.head(vertx, connection, settings.integer("http.requestHeadTimeoutMs"),
+              idleMs, requests);
+          if (VertxInternals.serveAllVersions(connection, deadline)) {
+            deadline.arm(); // a client trickling its request head is cut off
+          }
+        });
     return repository.start().compose(v -> server.listen());
   }
 
-  private Router router(Settings settings) {
+  private Router router(Settings settings, InFlightLimit limit) {
     Router router = Router.router(vertx);
-    CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
-    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes"));
+    RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"), settings.integer("http.requestBodyTimeoutMs"));
     router.route().handler(ctx -> {
       if (!STATS_PATH.equals(ctx.request().path())) {
         onRequest.run(); // reading the statistics does not count as traffic
       }
-      ctx.response().putHeader(NODE_HEADER, node);
-      HttpMethod method = ctx.request().method();
-      if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-        ctx.next(); // no body to read: skip the body handler on the hot path
-      } else {
-        bodies.handle(ctx);
-      }
+      limit.track(ctx);
+      gate.handle(ctx); // URI checks; a body only when it is JSON (GET and HEAD skip the body handler)
     });
+    router.route().handler(RequestGate::checkBody);
     CatalogRoutes.mount(router, repository);
     HealthRoutes.mount(router, "database", repository::ping);
     extraRoutes.accept(router, settings);
