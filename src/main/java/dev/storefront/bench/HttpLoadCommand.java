@@ -1,5 +1,7 @@
 package dev.storefront.bench;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -7,6 +9,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code storefront bench http}: HTTP load on Vert.x's client, closed loop or open model, figures from HdrHistogram. */
@@ -14,8 +19,12 @@ import java.util.concurrent.Callable;
     description = {"HTTP load generator (HTTP/1.1 keep-alive, one request in flight per connection).",
         "Without --rate: closed loop (each connection sends its next request when the last answers).",
         "With --rate: open model at a constant rate; latency counts from each request's intended send time.",
-        "'{id}' in the URL becomes a random id of --ids for each request."})
+        "'{id}' in the URL becomes a random id of --ids for each request.",
+        "Exit code: 0, 1 when a --fail-if threshold is crossed (or the error rate is above --max-error-rate),",
+        "2 for a usage error (an unreadable threshold included)."})
 public final class HttpLoadCommand implements Callable<Integer> {
+
+  static final double DEFAULT_MAX_ERROR_RATE = 0.01;
 
   @Spec
   CommandSpec spec;
@@ -49,19 +58,65 @@ public final class HttpLoadCommand implements Callable<Integer> {
       description = "request timeout, counted as a timeout error (default ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Option(names = "--max-error-rate", defaultValue = "0.01", paramLabel = "X",
-      description = "exit 1 when errors / requests exceeds this (default ${DEFAULT-VALUE})")
-  double maxErrorRate;
+  @Option(names = "--fail-if", paramLabel = "EXPR",
+      description = {"exit 1 when this holds for the measured requests (repeatable), e.g. 'p99>20ms', 'errors>0.1%%',",
+          "'rps<1000', 'max>=1s', 'NAME:p50>5ms' for one request of a scenario. Metrics: p<N> (p99.9 or p999),",
+          "max, mean (us, ms or s; ms by default); errors, late, dropped, waited (a count, or with %% a share);",
+          "rps, requests"})
+  List<String> failIf = new ArrayList<>();
+
+  @Option(names = "--max-error-rate", paramLabel = "X",
+      description = {"exit 1 when errors / requests exceeds this (default " + DEFAULT_MAX_ERROR_RATE
+          + ", or none when a --fail-if is about errors)"})
+  Double maxErrorRate;
 
   @Option(names = "--json", description = "print one JSON object instead of text")
   boolean json;
 
   @Override
   public Integer call() {
+    List<Threshold> thresholds = thresholds(spec, failIf, "--fail-if");
     LoadConfig config = config();
     LoadResult result = HttpLoadGenerator.run(config);
-    return BenchOutput.report(spec, json, "bench http", result.toJson(), result.describe(),
-        result.errorRate(), maxErrorRate);
+    List<Threshold.Check> checks = thresholds.stream().map(t -> t.check(figures(result, t))).toList();
+    List<String> failures = new ArrayList<>();
+    for (Threshold.Check c : checks) {
+      if (c.holds()) {
+        failures.add("threshold crossed (--fail-if): " + c.describe());
+      }
+    }
+    double allowed = maxErrorRate != null ? maxErrorRate
+        : thresholds.stream().anyMatch(Threshold::aboutAllErrors) ? Double.POSITIVE_INFINITY : DEFAULT_MAX_ERROR_RATE;
+    if (result.errorRate() > allowed) {
+      failures.add(String.format(Locale.ROOT, "error rate %.3f%% is above the allowed %.3f%% (--max-error-rate)",
+          result.errorRate() * 100, allowed * 100));
+    }
+    JsonObject figures = result.toJson()
+        .put("maxErrorRate", Double.isInfinite(allowed) ? null : allowed)
+        .put("thresholds", new JsonArray(checks.stream().map(Threshold.Check::toJson).toList()));
+    StringBuilder text = new StringBuilder(result.describe());
+    for (Threshold.Check c : checks) {
+      text.append("  --fail-if ").append(c.describe()).append(c.holds() ? ": CROSSED" : ": ok").append('\n');
+    }
+    return BenchOutput.report(spec, json, "bench http", figures, text.toString(), failures);
+  }
+
+  /** The figures a threshold reads: the whole measured phase, or one named request of it. */
+  static Threshold.Figures figures(LoadResult result, Threshold t) {
+    RequestStats stats = t.request() == null ? result.measured().total() : result.measured().byRequest().get(t.request());
+    return new Threshold.Figures(stats == null ? new RequestStats() : stats, result.seconds());
+  }
+
+  static List<Threshold> thresholds(CommandSpec spec, List<String> texts, String option) {
+    List<Threshold> parsed = new ArrayList<>();
+    for (String text : texts) {
+      try {
+        parsed.add(Threshold.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+      }
+    }
+    return parsed;
   }
 
   LoadConfig config() {

@@ -1,0 +1,106 @@
+package dev.storefront.bench;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bench http}'s options against a Vert.x HTTP server in the test. */
+@ExtendWith(VertxExtension.class)
+class HttpLoadCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  private HttpServer server;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private String serve(Vertx vertx, Handler<HttpServerRequest> handler) throws Exception {
+    server = vertx.createHttpServer().requestHandler(handler).listen(0, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  private BenchCli.Result http(String url, String... more) {
+    List<String> args = new ArrayList<>(List.of("http", "--url", url, "-c", "2", "-d", "600ms", "--warmup", "0"));
+    args.addAll(List.of(more));
+    return BenchCli.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  @DisplayName("--fail-if: exit 1 when a latency threshold is crossed, 0 when it is not, with the figure on stderr")
+  void latencyThreshold(Vertx vertx) throws Exception {
+    String url = serve(vertx, req -> vertx.setTimer(30, t -> req.response().end("slow")));
+    BenchCli.Result crossed = http(url + "/", "--fail-if", "p99>20ms", "--fail-if", "errors>0.1%");
+    assertEquals(1, crossed.code(), crossed.both());
+    assertTrue(crossed.stderr().contains("threshold crossed (--fail-if): p99>20ms (p99 = "), crossed.stderr());
+    assertFalse(crossed.stderr().contains("errors>0.1%"), "no errors: that one holds not: " + crossed.stderr());
+    assertTrue(crossed.stdout().contains("--fail-if p99>20ms"), crossed.stdout());
+
+    BenchCli.Result met = http(url + "/", "--fail-if", "p99>2s", "--json");
+    assertEquals(0, met.code(), met.both());
+    JsonObject json = new JsonObject(met.stdout());
+    JsonArray thresholds = json.getJsonArray("thresholds");
+    assertEquals(1, thresholds.size());
+    assertEquals(false, thresholds.getJsonObject(0).getBoolean("holds"));
+    assertTrue(thresholds.getJsonObject(0).getDouble("actual") >= 30, thresholds.encode());
+    assertEquals(true, json.getBoolean("passed"));
+  }
+
+  @Test
+  @DisplayName("--fail-if errors>X% replaces the default --max-error-rate: 25% errors pass errors>50%, fail errors>10%")
+  void errorThreshold(Vertx vertx) throws Exception {
+    AtomicLong n = new AtomicLong();
+    String url = serve(vertx, req -> req.response().setStatusCode(n.incrementAndGet() % 4 == 0 ? 503 : 200).end());
+    BenchCli.Result lenient = http(url + "/", "--fail-if", "errors>50%", "--json");
+    assertEquals(0, lenient.code(), lenient.both());
+    assertEquals(0.25, new JsonObject(lenient.stdout()).getDouble("errorRate"), 0.01);
+
+    BenchCli.Result strict = http(url + "/", "--fail-if", "errors>10%");
+    assertEquals(1, strict.code(), strict.both());
+    assertTrue(strict.stderr().contains("errors>10%"), strict.stderr());
+
+    BenchCli.Result byDefault = http(url + "/");
+    assertEquals(1, byDefault.code(), "the default 1% still applies without an error threshold");
+    assertTrue(byDefault.stderr().contains("--max-error-rate"), byDefault.stderr());
+  }
+
+  @Test
+  @DisplayName("an unreadable --fail-if is a usage error (exit 2) before any load is sent")
+  void unreadableThreshold(Vertx vertx) throws Exception {
+    AtomicLong served = new AtomicLong();
+    String url = serve(vertx, req -> {
+      served.incrementAndGet();
+      req.response().end();
+    });
+    BenchCli.Result r = http(url + "/", "--fail-if", "p99>>20ms");
+    assertEquals(2, r.code(), r.both());
+    assertTrue(r.stderr().contains("cannot read threshold 'p99>>20ms'"), r.stderr());
+    assertEquals(2, http(url + "/", "--fail-if", "latency>20ms").code());
+    assertEquals(0, served.get(), "nothing was sent");
+  }
+}
