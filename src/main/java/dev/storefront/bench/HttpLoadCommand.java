@@ -8,11 +8,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code storefront bench http}: HTTP load on Vert.x's client, closed loop or open model, figures from HdrHistogram. */
 @Command(name = "http", mixinStandardHelpOptions = true,
@@ -70,6 +74,15 @@ public final class HttpLoadCommand implements Callable<Integer> {
           + ", or none when a --fail-if is about errors)"})
   Double maxErrorRate;
 
+  @Option(names = "--out", paramLabel = "DIR",
+      description = {"directory for the run's files: " + RunFiles.RESULT + ", " + RunFiles.TIMESERIES_CSV + " and "
+          + RunFiles.TIMESERIES_JSON + " (per second), " + RunFiles.HLOG + " (HdrHistogram interval log)",
+          "(default target/bench/http-<timestamp>)"})
+  Path out;
+
+  @Option(names = "--no-files", description = "write no files")
+  boolean noFiles;
+
   @Option(names = "--json", description = "print one JSON object instead of text")
   boolean json;
 
@@ -97,6 +110,19 @@ public final class HttpLoadCommand implements Callable<Integer> {
     StringBuilder text = new StringBuilder(result.describe());
     for (Threshold.Check c : checks) {
       text.append("  --fail-if ").append(c.describe()).append(c.holds() ? ": CROSSED" : ": ok").append('\n');
+    }
+    if (!noFiles) {
+      Path dir = out != null ? out : RunFiles.defaultDirectory();
+      figures.put("files", dir.toString());
+      JsonObject all = new JsonObject().put("command", "bench http").put("machine", MachineInfo.current().toJson())
+          .mergeIn(figures).put("passed", failures.isEmpty()).put("failures", new JsonArray(List.copyOf(failures)));
+      try {
+        List<Path> written = RunFiles.write(dir, result, all);
+        text.append("  files: ").append(dir).append(File.separator).append(" (")
+            .append(written.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", "))).append(")\n");
+      } catch (IOException e) {
+        failures.add("could not write the run's files to " + dir + ": " + e.getMessage());
+      }
     }
     return BenchOutput.report(spec, json, "bench http", figures, text.toString(), failures);
   }

@@ -7,12 +7,16 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +50,15 @@ class HttpLoadCommandTest {
   }
 
   private BenchCli.Result http(String url, String... more) {
-    List<String> args = new ArrayList<>(List.of("http", "--url", url, "-c", "2", "-d", "600ms", "--warmup", "0"));
-    args.addAll(List.of(more));
+    List<String> args = new ArrayList<>(List.of("http", "--url", url, "-c", "2", "--warmup", "0"));
+    List<String> given = List.of(more);
+    if (!given.contains("-d")) {
+      args.addAll(List.of("-d", "600ms"));
+    }
+    if (!given.contains("--out")) {
+      args.addAll(List.of("--out", tmp.resolve("files-" + System.nanoTime()).toString()));
+    }
+    args.addAll(given);
     return BenchCli.run(args.toArray(String[]::new));
   }
 
@@ -87,6 +98,49 @@ class HttpLoadCommandTest {
     BenchCli.Result byDefault = http(url + "/");
     assertEquals(1, byDefault.code(), "the default 1% still applies without an error threshold");
     assertTrue(byDefault.stderr().contains("--max-error-rate"), byDefault.stderr());
+  }
+
+  @Test
+  @DisplayName("--out: per-second JSON and CSV, and an HdrHistogram log that HistogramLogReader reads back with every measured request")
+  void filesPerSecond(Vertx vertx) throws Exception {
+    String url = serve(vertx, req -> vertx.setTimer(2, t -> req.response().end("ok")));
+    Path dir = tmp.resolve("run");
+    BenchCli.Result r = http(url + "/", "-d", "2500ms", "--rate", "200", "--out", dir.toString(), "--json");
+    assertEquals(0, r.code(), r.both());
+    JsonObject printed = new JsonObject(r.stdout());
+    JsonObject saved = new JsonObject(Files.readString(dir.resolve("result.json")));
+    long requests = saved.getLong("requests");
+    assertEquals(printed.getLong("requests"), requests);
+    assertEquals(500, requests, 3, "2.5 s at 200 req/s");
+    assertEquals(dir.toString(), printed.getString("files"));
+
+    JsonArray series = new JsonArray(Files.readString(dir.resolve("timeseries.json")));
+    assertTrue(series.size() >= 3, series.encode());
+    long sum = 0;
+    for (int i = 0; i < series.size(); i++) {
+      sum += series.getJsonObject(i).getLong("requests");
+    }
+    assertEquals(requests, sum, "every measured request in exactly one second");
+    assertEquals(200.0, series.getJsonObject(0).getDouble("offeredRps"), 1e-9);
+    assertEquals(200, series.getJsonObject(1).getLong("requests"), 2, "second 1 holds the requests intended in it");
+    assertTrue(series.getJsonObject(1).getDouble("p99Ms") >= 2, series.encode());
+
+    List<String> csv = Files.readAllLines(dir.resolve("timeseries.csv"));
+    assertEquals(TimeSeries.CSV_HEADER, csv.get(0));
+    assertEquals(series.size() + 1, csv.size());
+    assertEquals(requests, csv.stream().skip(1).mapToLong(line -> Long.parseLong(line.split(",")[3])).sum());
+
+    long hlogCount = 0;
+    int intervals = 0;
+    try (HistogramLogReader reader = new HistogramLogReader(dir.resolve("latency.hlog").toFile())) {
+      for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram()) {
+        hlogCount += ((Histogram) h).getTotalCount();
+        intervals++;
+      }
+      assertEquals(saved.getJsonArray("timeseries").getJsonObject(0).getLong("epochMs") / 1000.0, reader.getStartTimeSec(), 0.001);
+    }
+    assertEquals(requests, hlogCount, "the log holds every measured latency");
+    assertEquals(series.size(), intervals, "one interval per second");
   }
 
   @Test
