@@ -62,6 +62,11 @@ public final class HttpLoadCommand implements Callable<Integer> {
       description = "request timeout, counted as a timeout error (default ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--late-after", defaultValue = "2ms", converter = DurationConverter.class, paramLabel = "L",
+      description = {"open model: a request sent more than L after its intended time counts as sent late",
+          "(default ${DEFAULT-VALUE}: the generator's 1 ms tick alone accounts for up to 1 ms)"})
+  Duration lateAfter;
+
   @Option(names = "--fail-if", paramLabel = "EXPR",
       description = {"exit 1 when this holds for the measured requests (repeatable), e.g. 'p99>20ms', 'errors>0.1%%',",
           "'rps<1000', 'max>=1s', 'NAME:p50>5ms' for one request of a scenario. Metrics: p<N> (p99.9 or p999),",
@@ -151,7 +156,8 @@ public final class HttpLoadCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--rate must be a positive number of requests per second, got " + rate);
     }
     try {
-      return new LoadConfig(url, connections, threads, duration, warmup, rate == null ? 0 : rate, range[0], range[1], timeout);
+      return new LoadConfig(url, connections, threads, duration, warmup, rate == null ? 0 : rate, range[0], range[1],
+          timeout, null, null, lateAfter);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
