@@ -62,6 +62,11 @@ public final class HttpLoadCommand implements Callable<Integer> {
       description = "request timeout, counted as a timeout error (default ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--agents", defaultValue = "1", paramLabel = "N",
+      description = {"load-generator processes (default ${DEFAULT-VALUE}: this one). N > 1 starts N JVMs of this jar,",
+          "splits the connections and the rate between them, starts them together and adds their histograms"})
+  int agents;
+
   @Option(names = "--late-after", defaultValue = "2ms", converter = DurationConverter.class, paramLabel = "L",
       description = {"open model: a request sent more than L after its intended time counts as sent late",
           "(default ${DEFAULT-VALUE}: the generator's 1 ms tick alone accounts for up to 1 ms)"})
@@ -95,7 +100,7 @@ public final class HttpLoadCommand implements Callable<Integer> {
   public Integer call() {
     List<Threshold> thresholds = thresholds(spec, failIf, "--fail-if");
     LoadConfig config = config();
-    LoadResult result = HttpLoadGenerator.run(config);
+    LoadResult result = run(config);
     List<Threshold.Check> checks = thresholds.stream().map(t -> t.check(figures(result, t))).toList();
     List<String> failures = new ArrayList<>();
     for (Threshold.Check c : checks) {
@@ -132,6 +137,20 @@ public final class HttpLoadCommand implements Callable<Integer> {
     return BenchOutput.report(spec, json, "bench http", figures, text.toString(), failures);
   }
 
+  private LoadResult run(LoadConfig config) {
+    if (agents == 1) {
+      return HttpLoadGenerator.run(config);
+    }
+    try {
+      return AgentFleet.run(config, agents);
+    } catch (IOException e) {
+      throw new IllegalStateException("bench http: could not start the agent processes: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** The figures a threshold reads: the whole measured phase, or one named request of it. */
   static Threshold.Figures figures(LoadResult result, Threshold t) {
     RequestStats stats = t.request() == null ? result.measured().total() : result.measured().byRequest().get(t.request());
@@ -154,6 +173,9 @@ public final class HttpLoadCommand implements Callable<Integer> {
     int[] range = parseRange(spec, ids);
     if (rate != null && !(rate > 0)) {
       throw new ParameterException(spec.commandLine(), "--rate must be a positive number of requests per second, got " + rate);
+    }
+    if (agents < 1 || agents > connections) {
+      throw new ParameterException(spec.commandLine(), "--agents must be between 1 and the connection count " + connections + ", got " + agents);
     }
     try {
       return new LoadConfig(url, connections, threads, duration, warmup, rate == null ? 0 : rate, range[0], range[1],

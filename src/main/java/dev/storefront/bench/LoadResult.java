@@ -1,8 +1,11 @@
 package dev.storefront.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,9 +17,18 @@ import java.util.Map;
  *
  * @param clientCpuCores cores the load generator (all its processes) kept busy on average while measuring
  * @param agents         generator processes the figures come from
+ * @param perAgent       with several agents, each one's own measured figures (agent, requests, latency, CPU)
  */
 public record LoadResult(LoadConfig config, PhaseStats warmup, PhaseStats measured, double clientCpuCores,
-                         int agents) {
+                         int agents, List<JsonObject> perAgent) {
+
+  public LoadResult {
+    perAgent = List.copyOf(perAgent);
+  }
+
+  public LoadResult(LoadConfig config, PhaseStats warmup, PhaseStats measured, double clientCpuCores, int agents) {
+    this(config, warmup, measured, clientCpuCores, agents, List.of());
+  }
 
   /** Responses to measured requests (any status). */
   public long responses() {
@@ -114,6 +126,9 @@ public record LoadResult(LoadConfig config, PhaseStats warmup, PhaseStats measur
           .put("share", round(responses() == 0 ? 0 : (double) s.attempts() / attempts(), 4))
           .put("requestsPerSec", round(seconds > 0 ? s.responses() / seconds : 0, 1))));
       json.put("byRequest", named);
+    }
+    if (!perAgent.isEmpty()) {
+      json.put("perAgent", new JsonArray(new ArrayList<>(perAgent)));
     }
     json.put("timeseries", TimeSeries.of(this).toJson());
     return json;

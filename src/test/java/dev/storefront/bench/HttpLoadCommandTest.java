@@ -50,13 +50,14 @@ class HttpLoadCommandTest {
   }
 
   private BenchCli.Result http(String url, String... more) {
-    List<String> args = new ArrayList<>(List.of("http", "--url", url, "-c", "2", "--warmup", "0"));
+    List<String> args = new ArrayList<>(List.of("http", "--url", url));
     List<String> given = List.of(more);
-    if (!given.contains("-d")) {
-      args.addAll(List.of("-d", "600ms"));
-    }
-    if (!given.contains("--out")) {
-      args.addAll(List.of("--out", tmp.resolve("files-" + System.nanoTime()).toString()));
+    String[][] defaults = {{"-c", "2"}, {"--warmup", "0"}, {"-d", "600ms"},
+        {"--out", tmp.resolve("files-" + System.nanoTime()).toString()}};
+    for (String[] option : defaults) {
+      if (!given.contains(option[0])) {
+        args.addAll(List.of(option));
+      }
     }
     args.addAll(given);
     return BenchCli.run(args.toArray(String[]::new));
@@ -141,6 +142,42 @@ class HttpLoadCommandTest {
     }
     assertEquals(requests, hlogCount, "the log holds every measured latency");
     assertEquals(series.size(), intervals, "one interval per second");
+  }
+
+  @Test
+  @DisplayName("--agents 2: two generator processes share connections and rate, start together, and their histograms are added")
+  void twoAgents(Vertx vertx) throws Exception {
+    AtomicLong served = new AtomicLong();
+    java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    String url = serve(vertx, req -> {
+      served.incrementAndGet();
+      clientPorts.add(req.connection().remoteAddress().port());
+      vertx.setTimer(2, t -> req.response().end("ok"));
+    });
+    Path dir = tmp.resolve("agents");
+    BenchCli.Result r = http(url + "/", "--agents", "2", "-c", "4", "--rate", "200", "-d", "1500ms", "--warmup", "500ms",
+        "--out", dir.toString(), "--json");
+    assertEquals(0, r.code(), r.both());
+    JsonObject json = new JsonObject(r.stdout());
+    assertEquals(2, json.getInteger("agents"));
+    assertEquals(300, json.getLong("requests"), 3, "1.5 s at 200 req/s in all: " + json.encode());
+    assertEquals(served.get(), json.getLong("totalResponses"), "warm-up and measured, every answer counted once");
+    assertEquals(4, clientPorts.size(), "4 connections in all: " + clientPorts);
+    JsonArray perAgent = json.getJsonArray("perAgent");
+    assertEquals(2, perAgent.size());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(150, perAgent.getJsonObject(i).getLong("requests"), 2, "half the rate each: " + perAgent.encode());
+      assertTrue(perAgent.getJsonObject(i).getDouble("clientCpuCores") > 0, perAgent.encode());
+    }
+    JsonArray series = json.getJsonArray("timeseries");
+    assertEquals(200, series.getJsonObject(0).getLong("requests"), 4, "both agents' second 0 in one row: " + series.encode());
+    long hlogCount = 0;
+    try (HistogramLogReader reader = new HistogramLogReader(dir.resolve("latency.hlog").toFile())) {
+      for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram()) {
+        hlogCount += ((Histogram) h).getTotalCount();
+      }
+    }
+    assertEquals(json.getLong("requests"), hlogCount);
   }
 
   @Test
