@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
     description = {"HTTP load generator (HTTP/1.1 keep-alive, one request in flight per connection).",
         "Without --rate: closed loop (each connection sends its next request when the last answers).",
         "With --rate: open model at a constant rate; latency counts from each request's intended send time.",
+        "With --ramp: open model at a rising rate, and the knee (highest rate meeting --slo) is reported.",
         "'{id}' in the URL becomes a random id of --ids for each request.",
         "Exit code: 0, 1 when a --fail-if threshold is crossed (or the error rate is above --max-error-rate),",
         "2 for a usage error (an unreadable threshold included)."})
@@ -62,6 +63,25 @@ public final class HttpLoadCommand implements Callable<Integer> {
       description = "request timeout, counted as a timeout error (default ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--ramp", paramLabel = "FROM..TO/D",
+      description = {"open model with a rising rate instead of --rate and --duration, e.g. 500..8000/60s: the rate",
+          "goes from FROM to TO req/s over D in --ramp-step steps, and the knee is reported (see --slo)"})
+  String ramp;
+
+  @Option(names = "--ramp-step", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "S",
+      description = "length of each ramp step, whole seconds (default ${DEFAULT-VALUE})")
+  Duration rampStep;
+
+  @Option(names = "--slo", paramLabel = "EXPR",
+      description = {"with --ramp, an objective each step must meet to count for the knee (repeatable), e.g. 'p99<20ms',",
+          "'errors<0.1%%' (the forms of --fail-if)"})
+  List<String> slo = new ArrayList<>();
+
+  @Option(names = "--knee-tolerance", defaultValue = "5%", paramLabel = "X",
+      description = {"with --ramp, how far below the offered rate a step's throughput may fall and still count",
+          "(default ${DEFAULT-VALUE})"})
+  String kneeTolerance;
+
   @Option(names = "--agents", defaultValue = "1", paramLabel = "N",
       description = {"load-generator processes (default ${DEFAULT-VALUE}: this one). N > 1 starts N JVMs of this jar,",
           "splits the connections and the rate between them, starts them together and adds their histograms"})
@@ -76,7 +96,7 @@ public final class HttpLoadCommand implements Callable<Integer> {
       description = {"exit 1 when this holds for the measured requests (repeatable), e.g. 'p99>20ms', 'errors>0.1%%',",
           "'rps<1000', 'max>=1s', 'NAME:p50>5ms' for one request of a scenario. Metrics: p<N> (p99.9 or p999),",
           "max, mean (us, ms or s; ms by default); errors, late, dropped, waited (a count, or with %% a share);",
-          "rps, requests"})
+          "rps, requests; knee (with --ramp: the knee in req/s, 0 when none)"})
   List<String> failIf = new ArrayList<>();
 
   @Option(names = "--max-error-rate", paramLabel = "X",
@@ -99,9 +119,18 @@ public final class HttpLoadCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Threshold> thresholds = thresholds(spec, failIf, "--fail-if");
+    List<Threshold> objectives = thresholds(spec, slo, "--slo");
+    double tolerance = fraction(kneeTolerance, "--knee-tolerance");
     LoadConfig config = config();
+    if (!objectives.isEmpty() && config.ramp() == null) {
+      throw new ParameterException(spec.commandLine(), "--slo applies to the steps of a --ramp (use --fail-if for a whole run)");
+    }
+    if (config.ramp() == null && thresholds.stream().anyMatch(t -> t.metric().equals("knee"))) {
+      throw new ParameterException(spec.commandLine(), "--fail-if knee... needs a --ramp");
+    }
     LoadResult result = run(config);
-    List<Threshold.Check> checks = thresholds.stream().map(t -> t.check(figures(result, t))).toList();
+    Knee knee = config.ramp() == null ? null : Knee.find(result.measured(), config.measuredSchedule(), objectives, tolerance);
+    List<Threshold.Check> checks = thresholds.stream().map(t -> t.check(figures(result, t, knee))).toList();
     List<String> failures = new ArrayList<>();
     for (Threshold.Check c : checks) {
       if (c.holds()) {
@@ -118,6 +147,10 @@ public final class HttpLoadCommand implements Callable<Integer> {
         .put("maxErrorRate", Double.isInfinite(allowed) ? null : allowed)
         .put("thresholds", new JsonArray(checks.stream().map(Threshold.Check::toJson).toList()));
     StringBuilder text = new StringBuilder(result.describe());
+    if (knee != null) {
+      figures.put("ramp", knee.toJson());
+      text.append(knee.describe());
+    }
     for (Threshold.Check c : checks) {
       text.append("  --fail-if ").append(c.describe()).append(c.holds() ? ": CROSSED" : ": ok").append('\n');
     }
@@ -152,9 +185,9 @@ public final class HttpLoadCommand implements Callable<Integer> {
   }
 
   /** The figures a threshold reads: the whole measured phase, or one named request of it. */
-  static Threshold.Figures figures(LoadResult result, Threshold t) {
+  static Threshold.Figures figures(LoadResult result, Threshold t, Knee knee) {
     RequestStats stats = t.request() == null ? result.measured().total() : result.measured().byRequest().get(t.request());
-    return new Threshold.Figures(stats == null ? new RequestStats() : stats, result.seconds());
+    return new Threshold.Figures(stats == null ? new RequestStats() : stats, result.seconds(), knee == null ? null : knee.rate());
   }
 
   static List<Threshold> thresholds(CommandSpec spec, List<String> texts, String option) {
@@ -169,8 +202,36 @@ public final class HttpLoadCommand implements Callable<Integer> {
     return parsed;
   }
 
+  /** {@code 5%} or {@code 0.05} as 0.05. */
+  private double fraction(String text, String option) {
+    String t = text.trim();
+    try {
+      double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100 : Double.parseDouble(t);
+      if (v >= 0 && v < 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ParameterException(spec.commandLine(), option + " must be a share such as 5% or 0.05, got '" + text + "'");
+  }
+
   LoadConfig config() {
     int[] range = parseRange(spec, ids);
+    Ramp parsedRamp = null;
+    if (ramp != null) {
+      if (rate != null) {
+        throw new ParameterException(spec.commandLine(), "--rate and --ramp exclude each other");
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--duration")) {
+        throw new ParameterException(spec.commandLine(), "--duration and --ramp exclude each other (the ramp gives the duration)");
+      }
+      try {
+        parsedRamp = Ramp.parse(ramp, rampStep);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     if (rate != null && !(rate > 0)) {
       throw new ParameterException(spec.commandLine(), "--rate must be a positive number of requests per second, got " + rate);
     }
@@ -179,7 +240,7 @@ public final class HttpLoadCommand implements Callable<Integer> {
     }
     try {
       return new LoadConfig(url, connections, threads, duration, warmup, rate == null ? 0 : rate, range[0], range[1],
-          timeout, null, null, lateAfter);
+          timeout, parsedRamp, null, lateAfter);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

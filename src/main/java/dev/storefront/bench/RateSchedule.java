@@ -113,6 +113,6 @@ public final class RateSchedule {
       lo--;
     }
     double into = rates[lo] == 0 ? 0 : (n - before[lo]) / rates[lo] * 1e9;
-    return (long) lo * stepNs + (long) Math.max(0, into);
+    return (long) lo * stepNs + (long) Math.ceil(Math.max(0, into)); // rounded up: never before its time
   }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *       {@code us}, {@code ms} (the default), {@code s}</li>
  *   <li>{@code errors}, {@code late}, {@code dropped}, {@code waited}: with {@code %} a share of the attempted
  *       requests, without a count</li>
- *   <li>{@code rps}: responses per second; {@code requests}: responses</li>
+ *   <li>{@code rps}: responses per second; {@code requests}: responses; {@code knee}: a ramp's knee in req/s
+ *       (0 when no step met the objectives)</li>
  * </ul>
  * OP is one of {@code > >= < <=}. A {@code REQUEST:} prefix applies it to one named request of the scenario.
  */
@@ -24,8 +25,11 @@ public record Threshold(String expression, String request, String metric, String
   private static final Pattern FORMAT = Pattern.compile(
       "(?:([A-Za-z0-9_.-]+):)?\\s*([a-z]+|p\\d+(?:\\.\\d+)?)\\s*(>=|<=|>|<)\\s*(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|%)?");
 
-  /** The figures a threshold reads: one set of requests and the seconds they were sent over. */
-  public record Figures(RequestStats stats, double seconds) {
+  /** The figures a threshold reads: one set of requests, the seconds they were sent over, a ramp's knee (or null). */
+  public record Figures(RequestStats stats, double seconds, Double knee) {
+    public Figures(RequestStats stats, double seconds) {
+      this(stats, seconds, null);
+    }
   }
 
   /** A threshold checked against figures: {@code holds} is whether the condition is true. */
@@ -54,7 +58,7 @@ public record Threshold(String expression, String request, String metric, String
     Matcher m = FORMAT.matcher(t);
     if (!m.matches()) {
       throw new IllegalArgumentException("cannot read threshold '" + text + "': use e.g. 'p99>20ms', 'errors>0.1%', "
-          + "'rps<1000', 'max>=1s' or 'NAME:p50>5ms' (metrics p<N>, max, mean, errors, late, dropped, waited, rps, requests)");
+          + "'rps<1000', 'max>=1s', 'knee<1000' or 'NAME:p50>5ms' (metrics p<N>, max, mean, errors, late, dropped, waited, rps, requests, knee)");
     }
     String metric = m.group(2);
     String unit = m.group(5);
@@ -74,12 +78,12 @@ public record Threshold(String expression, String request, String metric, String
         case "s" -> value * 1000;
         default -> value;
       };
-    } else if (switch (metric) { case "errors", "late", "dropped", "waited", "rps", "requests" -> false; default -> true; }) {
+    } else if (switch (metric) { case "errors", "late", "dropped", "waited", "rps", "requests", "knee" -> false; default -> true; }) {
       throw new IllegalArgumentException("threshold '" + text + "': unknown metric '" + metric
-          + "' (use p<N>, max, mean, errors, late, dropped, waited, rps or requests)");
+          + "' (use p<N>, max, mean, errors, late, dropped, waited, rps, requests or knee)");
     } else if (unit != null && !unit.equals("%")) {
       throw new IllegalArgumentException("threshold '" + text + "': " + metric + " takes a count or a %, not " + unit);
-    } else if (unit != null && (metric.equals("rps") || metric.equals("requests"))) {
+    } else if (unit != null && (metric.equals("rps") || metric.equals("requests") || metric.equals("knee"))) {
       throw new IllegalArgumentException("threshold '" + text + "': " + metric + " is a number, not a %");
     }
     return new Threshold(t, m.group(1), metric, m.group(3), value, "%".equals(unit));
@@ -103,7 +107,7 @@ public record Threshold(String expression, String request, String metric, String
     if (latency(metric)) {
       return "ms";
     }
-    if (metric.equals("rps")) {
+    if (metric.equals("rps") || metric.equals("knee")) {
       return "req/s";
     }
     return percent ? "%" : "";
@@ -118,6 +122,7 @@ public record Threshold(String expression, String request, String metric, String
       case "mean" -> s.meanLatencyMs();
       case "rps" -> f.seconds() > 0 ? s.responses() / f.seconds() : 0;
       case "requests" -> s.responses();
+      case "knee" -> f.knee() == null ? 0 : f.knee();
       case "errors" -> share(s.errorCount(), attempts);
       case "late" -> share(s.late(), attempts);
       case "dropped" -> share(s.dropped(), attempts);

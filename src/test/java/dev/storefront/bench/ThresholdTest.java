@@ -58,6 +58,9 @@ class ThresholdTest {
     assertEquals(1, actual("dropped>0"));
     assertEquals(50, actual("rps<10"), 1e-9, "100 responses over 2 s");
     assertEquals(100, actual("requests<1000"));
+    Threshold knee = Threshold.parse("knee<1000");
+    assertEquals(800, knee.actual(new Threshold.Figures(new RequestStats(), 1, 800.0)));
+    assertTrue(knee.check(new Threshold.Figures(new RequestStats(), 1, null)).holds(), "no knee at all reads as 0");
   }
 
   @Test
