@@ -63,6 +63,13 @@ public final class HttpLoadCommand implements Callable<Integer> {
       description = "request timeout, counted as a timeout error (default ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--scenario", paramLabel = "FILE",
+      description = {"weighted requests from a JSON file instead of --url's path (--url then gives the host and port):",
+          "{\"requests\": [{\"name\": \"product\", \"weight\": 80, \"path\": \"/products/{id}\", \"ids\": \"1..1000\"},",
+          " {\"name\": \"listing\", \"weight\": 20, \"path\": \"/products?limit=20\", \"follow\": \"nextUrl\", \"maxPages\": 5}]};",
+          "optional \"method\" and \"body\" (JSON). Each request is measured under its name, beside the total"})
+  Path scenario;
+
   @Option(names = "--ramp", paramLabel = "FROM..TO/D",
       description = {"open model with a rising rate instead of --rate and --duration, e.g. 500..8000/60s: the rate",
           "goes from FROM to TO req/s over D in --ramp-step steps, and the knee is reported (see --slo)"})
@@ -122,6 +129,13 @@ public final class HttpLoadCommand implements Callable<Integer> {
     List<Threshold> objectives = thresholds(spec, slo, "--slo");
     double tolerance = fraction(kneeTolerance, "--knee-tolerance");
     LoadConfig config = config();
+    for (Threshold t : concat(thresholds, objectives)) {
+      if (t.request() != null && (config.scenario() == null || !config.scenario().names().contains(t.request()))) {
+        throw new ParameterException(spec.commandLine(), "threshold '" + t.expression() + "' names request '" + t.request()
+            + "', which the scenario does not have" + (config.scenario() == null ? " (there is no --scenario)"
+            : " (it has " + String.join(", ", config.scenario().names()) + ")"));
+      }
+    }
     if (!objectives.isEmpty() && config.ramp() == null) {
       throw new ParameterException(spec.commandLine(), "--slo applies to the steps of a --ramp (use --fail-if for a whole run)");
     }
@@ -202,6 +216,12 @@ public final class HttpLoadCommand implements Callable<Integer> {
     return parsed;
   }
 
+  private static List<Threshold> concat(List<Threshold> a, List<Threshold> b) {
+    List<Threshold> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   /** {@code 5%} or {@code 0.05} as 0.05. */
   private double fraction(String text, String option) {
     String t = text.trim();
@@ -235,12 +255,22 @@ public final class HttpLoadCommand implements Callable<Integer> {
     if (rate != null && !(rate > 0)) {
       throw new ParameterException(spec.commandLine(), "--rate must be a positive number of requests per second, got " + rate);
     }
+    Scenario requests = null;
+    if (scenario != null) {
+      try {
+        requests = Scenario.read(scenario);
+      } catch (IOException e) {
+        throw new ParameterException(spec.commandLine(), "--scenario: cannot read " + scenario + ": " + e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--scenario " + scenario + ": " + e.getMessage());
+      }
+    }
     if (agents < 1 || agents > connections) {
       throw new ParameterException(spec.commandLine(), "--agents must be between 1 and the connection count " + connections + ", got " + agents);
     }
     try {
       return new LoadConfig(url, connections, threads, duration, warmup, rate == null ? 0 : rate, range[0], range[1],
-          timeout, parsedRamp, null, lateAfter);
+          timeout, parsedRamp, requests, lateAfter);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
