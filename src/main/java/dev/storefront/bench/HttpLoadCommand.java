@@ -113,7 +113,8 @@ public final class HttpLoadCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR",
       description = {"directory for the run's files: " + RunFiles.RESULT + ", " + RunFiles.TIMESERIES_CSV + " and "
-          + RunFiles.TIMESERIES_JSON + " (per second), " + RunFiles.HLOG + " (HdrHistogram interval log)",
+          + RunFiles.TIMESERIES_JSON + " (per second), " + RunFiles.HLOG + " (HdrHistogram interval log), "
+          + RunFiles.REPORT + " (charts)",
           "(default target/bench/http-<timestamp>)"})
   Path out;
 

@@ -18,7 +18,8 @@ import java.util.List;
  * The files of one {@code bench http} run, in one directory: {@value #RESULT} (everything {@code --json} prints),
  * {@value #TIMESERIES_JSON} and {@value #TIMESERIES_CSV} (the measured phase per second) and {@value #HLOG} (an
  * HdrHistogram interval log of the measured latencies, one interval per second, microseconds, readable by
- * HdrHistogram's {@code HistogramLogReader} and its plotting tools).
+ * HdrHistogram's {@code HistogramLogReader} and its plotting tools) and {@value #REPORT} (charts, see
+ * {@link HttpReport}).
  */
 public final class RunFiles {
 
@@ -26,6 +27,7 @@ public final class RunFiles {
   static final String TIMESERIES_JSON = "timeseries.json";
   static final String TIMESERIES_CSV = "timeseries.csv";
   static final String HLOG = "latency.hlog";
+  static final String REPORT = "report.html";
 
   private RunFiles() {
   }
@@ -51,6 +53,7 @@ public final class RunFiles {
     files.add(Files.writeString(dir.resolve(TIMESERIES_CSV), series.toCsv()));
     files.add(writeHlog(dir.resolve(HLOG), result.measured(), MachineInfo.current().describe()
         + "; " + result.config().url()));
+    files.add(Files.writeString(dir.resolve(REPORT), HttpReport.html(result, all)));
     return files;
   }
 

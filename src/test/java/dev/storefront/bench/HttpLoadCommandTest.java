@@ -142,6 +142,7 @@ class HttpLoadCommandTest {
     }
     assertEquals(requests, hlogCount, "the log holds every measured latency");
     assertEquals(series.size(), intervals, "one interval per second");
+    assertTrue(Files.readString(dir.resolve("report.html")).contains("<svg"), "and the report");
   }
 
   @Test
