@@ -36,7 +36,7 @@ public final class AgentFleet {
   static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
       "-Dio.netty.leakDetection.level=disabled", "-Dvertx.disableContextTimings=true", "-Dstorefront.log.level=WARN");
 
-  private record Event(int agent, JsonObject body) {
+  record Event(int agent, JsonObject body) {
     String type() {
       return body.getString("event");
     }
@@ -47,11 +47,11 @@ public final class AgentFleet {
 
   /** Runs {@code config} split over {@code agents} processes; blocks. */
   public static LoadResult run(LoadConfig config, int agents) throws IOException, InterruptedException {
-    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    Inbox events = new Inbox();
     List<Process> children = new ArrayList<>();
     try {
       for (int i = 0; i < agents; i++) {
-        children.add(start(config.share(agents, i), i, events));
+        children.add(start(config.share(agents, i), i, events.events));
       }
       PhaseStats warmup = null;
       if (!config.warmup().isZero()) {
@@ -80,7 +80,7 @@ public final class AgentFleet {
   }
 
   private static PhaseStats phase(String name, long durationMs, LoadConfig config, List<Process> children,
-                                  BlockingQueue<Event> events, List<JsonObject> perAgent) throws IOException, InterruptedException {
+                                  Inbox events, List<JsonObject> perAgent) throws IOException, InterruptedException {
     await(events, children.size(), "ready", System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS));
     long go = System.currentTimeMillis() + GO_LEAD_MS;
     for (Process child : children) {
@@ -108,30 +108,56 @@ public final class AgentFleet {
     return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GO_LEAD_MS + phaseMs + 3 * config.timeout().toMillis() + 30_000);
   }
 
-  /** Waits for one {@code kind} event from each agent; fails on an agent's error or early exit. */
-  private static List<Event> await(BlockingQueue<Event> events, int count, String kind, long deadline)
-      throws InterruptedException {
+  /**
+   * Waits for one {@code kind} event from each agent; fails on an agent's error, or its exit before its result.
+   * An agent may run ahead of the others (report its next phase's {@code ready} while another is still finishing
+   * this phase): such events are kept for the next wait, never dropped.
+   */
+  static List<Event> await(Inbox inbox, int count, String kind, long deadline) throws InterruptedException {
     List<Event> got = new ArrayList<>();
     Set<Integer> reported = new HashSet<>();
-    while (got.size() < count) {
-      long left = deadline - System.nanoTime();
-      Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (e == null) {
-        throw new IllegalStateException("bench http: timed out waiting for every agent to report '" + kind + "' ("
-            + got.size() + " of " + count + " did)");
+    List<Event> later = new ArrayList<>();
+    try {
+      while (got.size() < count) {
+        Event e = inbox.deferred.poll();
+        if (e == null) {
+          long left = deadline - System.nanoTime();
+          e = left > 0 ? inbox.events.poll(left, TimeUnit.NANOSECONDS) : null;
+        }
+        if (e == null) {
+          throw new IllegalStateException("bench http: timed out waiting for every agent to report '" + kind + "' ("
+              + got.size() + " of " + count + " did)");
+        }
+        if ("error".equals(e.type())) {
+          throw new IllegalStateException("bench http: agent " + e.agent() + " failed: " + e.body().getString("message"));
+        }
+        if ("exit".equals(e.type())) {
+          if (inbox.finished.contains(e.agent())) {
+            continue; // its result is in: exiting is what it does next
+          }
+          throw new IllegalStateException("bench http: agent " + e.agent() + " exited (code "
+              + e.body().getValue("code", "unknown") + ") before reporting '" + kind + "'");
+        }
+        if ("result".equals(e.type())) {
+          inbox.finished.add(e.agent());
+        }
+        if (kind.equals(e.type()) && reported.add(e.agent())) {
+          got.add(e);
+        } else {
+          later.add(e);
+        }
       }
-      if ("error".equals(e.type())) {
-        throw new IllegalStateException("bench http: agent " + e.agent() + " failed: " + e.body().getString("message"));
-      }
-      if ("exit".equals(e.type())) {
-        throw new IllegalStateException("bench http: agent " + e.agent() + " exited (code "
-            + e.body().getValue("code", "unknown") + ") before reporting '" + kind + "'");
-      }
-      if (kind.equals(e.type()) && reported.add(e.agent())) {
-        got.add(e);
-      }
+    } finally {
+      inbox.deferred.addAll(later);
     }
     return got;
+  }
+
+  /** The agents' events as they come, and those that came ahead of their turn. */
+  static final class Inbox {
+    final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    final java.util.ArrayDeque<Event> deferred = new java.util.ArrayDeque<>();
+    final Set<Integer> finished = new HashSet<>();
   }
 
   private static Process start(LoadConfig share, int index, BlockingQueue<Event> events) throws IOException {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -28,8 +27,6 @@ import java.util.stream.Collectors;
         "Exit code: 0, 1 when a --fail-if threshold is crossed (or the error rate is above --max-error-rate),",
         "2 for a usage error (an unreadable threshold included)."})
 public final class HttpLoadCommand implements Callable<Integer> {
-
-  static final double DEFAULT_MAX_ERROR_RATE = 0.01;
 
   @Spec
   CommandSpec spec;
@@ -107,7 +104,7 @@ public final class HttpLoadCommand implements Callable<Integer> {
   List<String> failIf = new ArrayList<>();
 
   @Option(names = "--max-error-rate", paramLabel = "X",
-      description = {"exit 1 when errors / requests exceeds this (default " + DEFAULT_MAX_ERROR_RATE
+      description = {"exit 1 when errors / requests exceeds this (default " + RunVerdict.DEFAULT_MAX_ERROR_RATE
           + ", or none when a --fail-if is about errors)"})
   Double maxErrorRate;
 
@@ -144,31 +141,10 @@ public final class HttpLoadCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--fail-if knee... needs a --ramp");
     }
     LoadResult result = run(config);
-    Knee knee = config.ramp() == null ? null : Knee.find(result.measured(), config.measuredSchedule(), objectives, tolerance);
-    List<Threshold.Check> checks = thresholds.stream().map(t -> t.check(figures(result, t, knee))).toList();
-    List<String> failures = new ArrayList<>();
-    for (Threshold.Check c : checks) {
-      if (c.holds()) {
-        failures.add("threshold crossed (--fail-if): " + c.describe());
-      }
-    }
-    double allowed = maxErrorRate != null ? maxErrorRate
-        : thresholds.stream().anyMatch(Threshold::aboutAllErrors) ? Double.POSITIVE_INFINITY : DEFAULT_MAX_ERROR_RATE;
-    if (result.errorRate() > allowed) {
-      failures.add(String.format(Locale.ROOT, "error rate %.3f%% is above the allowed %.3f%% (--max-error-rate)",
-          result.errorRate() * 100, allowed * 100));
-    }
-    JsonObject figures = result.toJson()
-        .put("maxErrorRate", Double.isInfinite(allowed) ? null : allowed)
-        .put("thresholds", new JsonArray(checks.stream().map(Threshold.Check::toJson).toList()));
-    StringBuilder text = new StringBuilder(result.describe());
-    if (knee != null) {
-      figures.put("ramp", knee.toJson());
-      text.append(knee.describe());
-    }
-    for (Threshold.Check c : checks) {
-      text.append("  --fail-if ").append(c.describe()).append(c.holds() ? ": CROSSED" : ": ok").append('\n');
-    }
+    RunVerdict verdict = RunVerdict.judge(result, thresholds, objectives, tolerance, maxErrorRate);
+    List<String> failures = new ArrayList<>(verdict.failures());
+    JsonObject figures = verdict.figures();
+    StringBuilder text = new StringBuilder(verdict.text());
     if (!noFiles) {
       Path dir = out != null ? out : RunFiles.defaultDirectory();
       figures.put("files", dir.toString());
@@ -197,12 +173,6 @@ public final class HttpLoadCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  /** The figures a threshold reads: the whole measured phase, or one named request of it. */
-  static Threshold.Figures figures(LoadResult result, Threshold t, Knee knee) {
-    RequestStats stats = t.request() == null ? result.measured().total() : result.measured().byRequest().get(t.request());
-    return new Threshold.Figures(stats == null ? new RequestStats() : stats, result.seconds(), knee == null ? null : knee.rate());
   }
 
   static List<Threshold> thresholds(CommandSpec spec, List<String> texts, String option) {
