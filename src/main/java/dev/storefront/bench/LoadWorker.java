@@ -1,16 +1,11 @@
 package dev.storefront.bench;
 
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpConnectOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
-import org.HdrHistogram.Histogram;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,99 +14,61 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One event loop's share of a {@code bench http} run: its own HTTP/1.1 keep-alive connections (one request in
- * flight on each), its share of the rate, and its own histogram. Everything runs on the verticle's event loop, so
- * no state is shared or locked. Closed loop: a connection sends its next request when the last one answered.
+ * One event loop's share of a {@code bench http} run: its own {@link LoadConnection}s (one request in flight on
+ * each), its share of the offered load, its own {@link PhaseStats}. Everything runs on the verticle's event loop,
+ * so no state is shared or locked. Closed loop: a connection sends its next request when the last one answered.
  * Open model: a 1 ms tick releases the requests whose intended time has come; a request finding every connection
  * busy waits in a FIFO queue, and its latency counts from its intended time (no coordinated omission).
  */
-final class LoadWorker extends VerticleBase {
+final class LoadWorker extends VerticleBase implements LoadConnection.Owner {
 
-  private static final long RECONNECT_DELAY_MS = 10;
-  private static final long HIGHEST_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(10);
-  private static final int PRECOMPUTED_URIS_MAX = 100_000;
-  private static final int CLOSING = 1 << 16;
-
-  /** One connection and its state; at most one request in flight. */
-  private static final class Slot {
-    HttpClientConnection conn;
-    boolean busy;
-    boolean parked;
-    boolean connecting;
-    long start;
-  }
+  private static final long TICK_MS = 1;
 
   private final LoadConfig config;
-  private final double rate;
-  private final Slot[] slots;
-  private final SplittableRandom random;
-  private final String uriPrefix;
-  private final String uriSuffix;
-  private final String[] uris;
-  private final long timeoutMs;
+  private final int connectionCount;
+  private final RequestMix mix;
   private final long timeoutNs;
-  private final ArrayDeque<Slot> idle = new ArrayDeque<>();
+  private final long lateNs;
+  private final List<LoadConnection> connections = new ArrayList<>();
+  private final ArrayDeque<LoadConnection> idle = new ArrayDeque<>();
   private final LongQueue queue = new LongQueue();
 
-  final Histogram histogram = new Histogram(HIGHEST_LATENCY_MICROS, 3);
-  final Histogram sendLag = new Histogram(HIGHEST_LATENCY_MICROS, 3);
-  final long[] errors = new long[ErrorKind.values().length];
-  long responses;
-  long totalResponses;
-  long lastMeasuredResponse;
-
   private HttpClientAgent client;
+  private PhaseStats stats;
+  private RateSchedule schedule;
   private boolean started;
   private boolean finished;
   private long t0;
-  private long measureStart = Long.MAX_VALUE;
   private long end = Long.MAX_VALUE;
   private long hardDeadline;
-  private double intervalNs;
   private long toGenerate;
   private long generated;
   private int busy;
   private long timerId = -1;
   private int phase;
-  private Promise<Void> done;
+  private Promise<PhaseStats> done;
 
-  LoadWorker(LoadConfig config, int connections, double rate, long seed) {
+  LoadWorker(LoadConfig config, int connections, long seed) {
     this.config = config;
-    this.rate = rate;
-    this.slots = new Slot[connections];
-    for (int i = 0; i < connections; i++) {
-      slots[i] = new Slot();
-    }
-    this.random = new SplittableRandom(seed);
-    String path = config.pathTemplate();
-    int at = path.indexOf(LoadConfig.ID_PLACEHOLDER);
-    this.uriPrefix = at < 0 ? path : path.substring(0, at);
-    this.uriSuffix = at < 0 ? "" : path.substring(at + LoadConfig.ID_PLACEHOLDER.length());
-    int range = config.idMax() - config.idMin() + 1;
-    if (at < 0) {
-      uris = new String[] {path};
-    } else if (range <= PRECOMPUTED_URIS_MAX) {
-      uris = new String[range];
-      for (int i = 0; i < range; i++) {
-        uris[i] = uriPrefix + (config.idMin() + i) + uriSuffix;
-      }
-    } else {
-      uris = null;
-    }
-    this.timeoutMs = config.timeout().toMillis();
-    this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    this.connectionCount = connections;
+    this.mix = new RequestMix(config.requests(), new SplittableRandom(seed));
+    this.timeoutNs = config.timeout().toNanos();
+    this.lateNs = config.lateAfter().toNanos();
   }
 
-  /** Opens the connections (failures are retried, and counted once the measured window begins). */
+  /** Opens the connections (failures are retried, and counted once a phase runs). */
   @Override
   public Future<?> start() {
+    long timeoutMs = config.timeout().toMillis();
     client = vertx.createHttpClient(new HttpClientOptions()
         .setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true).setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs)));
-    List<Future<Void>> connects = new ArrayList<>(slots.length);
-    for (Slot slot : slots) {
+    List<Future<Void>> connects = new ArrayList<>(connectionCount);
+    for (int i = 0; i < connectionCount; i++) {
+      LoadConnection c = new LoadConnection(vertx, client, config.host(), config.port(), timeoutMs, this);
+      connections.add(c);
       Promise<Void> first = Promise.promise();
-      connect(slot, first);
+      c.connect(first);
       connects.add(first.future());
     }
     return Future.join(connects);
@@ -123,216 +80,170 @@ final class LoadWorker extends VerticleBase {
   }
 
   /**
-   * Runs one phase: sends from {@code t0} (a {@link System#nanoTime()} shared by all workers) for {@code durationNs},
-   * recording latencies only when {@code measured}; completes when drained. Connections stay open between phases.
+   * Runs one phase from {@code t0} (a {@link System#nanoTime()} shared by all workers, possibly a little ahead: the
+   * phase then starts on a timer) for {@code durationNs}, at {@code schedule} (this worker's share; null for a
+   * closed loop); completes with its figures when drained. Connections stay open between phases.
    */
-  Future<Void> begin(long t0, long durationNs, boolean measured) {
-    Promise<Void> promise = Promise.promise();
+  Future<PhaseStats> begin(String name, RateSchedule schedule, long durationNs, long t0, long startEpochMs) {
+    Promise<PhaseStats> promise = Promise.promise();
     context.runOnContext(v -> {
-      done = promise;
-      phase++;
-      finished = false;
-      this.t0 = t0;
-      measureStart = measured ? t0 : Long.MAX_VALUE;
-      end = t0 + durationNs;
-      hardDeadline = end + timeoutNs + TimeUnit.SECONDS.toNanos(1);
-      generated = 0;
-      while (!queue.isEmpty()) {
-        queue.poll();
-      }
-      idle.clear();
-      busy = 0;
-      started = true;
-      for (Slot slot : slots) {
-        slot.parked = false;
-        if (slot.busy) { // still waiting for an answer from the last phase, past its deadline: start afresh
-          slot.busy = false;
-          if (slot.conn != null) {
-            slot.conn.close();
-            slot.conn = null;
-          }
-        }
-      }
-      if (rate > 0) {
-        intervalNs = 1e9 / rate;
-        toGenerate = (long) Math.ceil((end - t0) / intervalNs);
-        timerId = vertx.setPeriodic(1, id -> tick());
+      long waitMs = TimeUnit.NANOSECONDS.toMillis(t0 - System.nanoTime());
+      if (waitMs >= 1) {
+        vertx.setTimer(waitMs, t -> run(name, schedule, durationNs, t0, startEpochMs, promise));
       } else {
-        timerId = vertx.setPeriodic(10, id -> checkDone(System.nanoTime()));
-      }
-      for (Slot slot : slots) {
-        if (slot.conn == null) {
-          connect(slot, null);
-        } else {
-          resume(slot);
-        }
+        run(name, schedule, durationNs, t0, startEpochMs, promise);
       }
     });
     return promise.future();
   }
 
-  private boolean inWindow(long t) {
-    return t >= measureStart && t < end;
-  }
-
-  private String nextUri() {
-    if (uris != null) {
-      return uris.length == 1 ? uris[0] : uris[random.nextInt(uris.length)];
+  private void run(String name, RateSchedule schedule, long durationNs, long t0, long startEpochMs,
+                   Promise<PhaseStats> promise) {
+    done = promise;
+    phase++;
+    stats = new PhaseStats(name, durationNs, startEpochMs);
+    if (config.requests().named()) {
+      stats.declare(config.requests().names());
     }
-    return uriPrefix + random.nextInt(config.idMin(), config.idMax() + 1) + uriSuffix;
+    this.schedule = schedule;
+    this.t0 = t0;
+    end = t0 + durationNs;
+    hardDeadline = end + timeoutNs + TimeUnit.SECONDS.toNanos(1);
+    generated = 0;
+    queue.clear();
+    idle.clear();
+    busy = 0;
+    finished = false;
+    started = true;
+    for (LoadConnection c : connections) {
+      c.parked = false;
+      if (c.busy) { // still waiting for an answer from the last phase, past its deadline: start afresh
+        c.busy = false;
+        c.drop();
+      }
+    }
+    if (schedule != null) {
+      toGenerate = schedule.count();
+      timerId = vertx.setPeriodic(TICK_MS, id -> tick());
+    } else {
+      timerId = vertx.setPeriodic(10, id -> checkDone(System.nanoTime()));
+    }
+    for (LoadConnection c : connections) {
+      if (c.open()) {
+        resume(c);
+      } else {
+        c.connect(null);
+      }
+    }
   }
 
-  private void connect(Slot slot, Promise<Void> first) {
-    if (finished || slot.connecting) {
+  @Override
+  public boolean stopped() {
+    return finished;
+  }
+
+  @Override
+  public void connected(LoadConnection c) {
+    resume(c);
+  }
+
+  @Override
+  public void connectFailed(LoadConnection c) {
+    long now = System.nanoTime();
+    if (started && !finished && now < end) {
+      stats.connectFailed(now - t0);
+    }
+  }
+
+  @Override
+  public void lost(LoadConnection c) {
+    if (c.parked) {
+      c.parked = false;
+      idle.remove(c);
+    }
+    if (!finished) {
+      c.connect(null);
+    }
+  }
+
+  @Override
+  public void answered(LoadConnection c, LoadConnection.Outcome o) {
+    if (finished || o.phase() != phase) {
       return;
     }
-    slot.connecting = true;
-    client.connect(new HttpConnectOptions().setHost(config.host()).setPort(config.port()))
-        .onComplete(ar -> {
-          slot.connecting = false;
-          if (ar.succeeded()) {
-            HttpClientConnection conn = ar.result();
-            if (finished) {
-              conn.close();
-            } else {
-              slot.conn = conn;
-              conn.closeHandler(v -> closed(slot, conn));
-              resume(slot);
-            }
-          } else {
-            if (started && inWindow(System.nanoTime())) {
-              errors[ErrorKind.CONNECT.ordinal()]++;
-            }
-            if (!finished) {
-              vertx.setTimer(RECONNECT_DELAY_MS, t -> connect(slot, null));
-            }
-          }
-          if (first != null) {
-            first.complete();
-          }
-        });
-  }
-
-  private void closed(Slot slot, HttpClientConnection conn) {
-    if (slot.conn != conn) {
-      return;
-    }
-    slot.conn = null;
-    if (slot.parked) {
-      slot.parked = false;
-      idle.remove(slot);
-    }
-    if (!slot.busy && !finished) {
-      connect(slot, null);
-    }
-  }
-
-  private void send(Slot slot, long start) {
-    if (rate > 0 && inWindow(start)) {
-      sendLag.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(0, (System.nanoTime() - start) / 1000)));
-    }
-    slot.busy = true;
-    slot.start = start;
-    busy++;
-    HttpClientConnection conn = slot.conn;
-    int sentIn = phase;
-    conn.request(HttpMethod.GET, nextUri())
-        .compose(req -> req.idleTimeout(timeoutMs).send())
-        .compose(resp -> {
-          // status, plus a flag when the server announced it closes the connection after this response
-          int outcome = resp.statusCode() | ("close".equalsIgnoreCase(resp.getHeader("connection")) ? CLOSING : 0);
-          return resp.end().map(outcome);
-        })
-        .onComplete(ar -> completed(slot, conn, start, ar, sentIn));
-  }
-
-  private void completed(Slot slot, HttpClientConnection conn, long start, AsyncResult<Integer> ar, int sentIn) {
-    if (finished || sentIn != phase) {
-      return;
-    }
-    slot.busy = false;
+    c.busy = false;
     busy--;
     long now = System.nanoTime();
-    boolean measured = inWindow(start);
-    if (ar.succeeded()) {
-      totalResponses++;
-      if ((ar.result() & CLOSING) != 0 && slot.conn == conn) {
-        slot.conn = null; // the server closes it: replace it rather than fail the next request on it
-        conn.close();
-      }
-      if (measured) {
-        responses++;
-        histogram.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(0, (now - start) / 1000)));
-        lastMeasuredResponse = now;
-        ErrorKind kind = ErrorKind.ofStatus(ar.result() & ~CLOSING);
-        if (kind != null) {
-          errors[kind.ordinal()]++;
-        }
+    String name = o.request().name();
+    if (o.succeeded()) {
+      stats.response(o.intendedNs() - t0, now - t0, o.status(), name);
+      if (o.status() < 400) {
+        mix.answered(o.request(), o.body());
       }
     } else {
-      if (measured) {
-        errors[ErrorKind.ofFailure(ar.cause()).ordinal()]++;
-      }
-      // the connection is unusable after a timeout or reset: replace it
-      if (slot.conn == conn) {
-        slot.conn = null;
-        conn.close();
-      }
+      stats.failure(o.intendedNs() - t0, now - t0, ErrorKind.ofFailure(o.failure()), name);
     }
-    if (slot.conn == null) {
-      connect(slot, null); // closed by either side while this request was in flight
+    if (c.open()) {
+      resume(c);
     } else {
-      resume(slot);
+      c.connect(null); // closed by either side while this request was in flight
     }
     checkDone(now);
   }
 
-  /** Gives an idle, connected slot its next request (or parks it). */
-  private void resume(Slot slot) {
-    if (!started || finished || slot.conn == null || slot.busy) {
+  private void send(LoadConnection c, long intended) {
+    if (schedule != null) {
+      stats.sent(intended - t0, System.nanoTime() - intended, lateNs);
+    }
+    busy++;
+    c.send(mix.next(), intended, phase);
+  }
+
+  /** Gives an idle, connected connection its next request (or parks it). */
+  private void resume(LoadConnection c) {
+    if (!started || finished || !c.open() || c.busy) {
       return;
     }
     long now = System.nanoTime();
-    if (rate <= 0) {
+    if (schedule == null) {
       if (now < end) {
-        send(slot, now);
+        send(c, now);
       }
       return;
     }
     expireQueued(now);
     if (!queue.isEmpty()) {
-      send(slot, queue.poll());
-    } else if (!slot.parked) {
-      slot.parked = true;
-      idle.add(slot);
+      send(c, queue.poll());
+    } else if (!c.parked) {
+      c.parked = true;
+      idle.add(c);
     }
   }
 
   /** Open model: releases the requests whose intended time has come. */
   private void tick() {
     long now = System.nanoTime();
-    long due = Math.min(toGenerate, (long) ((now - t0) / intervalNs) + 1);
+    long due = schedule.dueAt(now - t0);
     while (generated < due) {
-      long intended = t0 + (long) (generated * intervalNs);
+      long intended = t0 + schedule.offsetOf(generated);
       generated++;
-      Slot slot = idle.poll();
-      if (slot != null) {
-        slot.parked = false;
-        send(slot, intended);
+      LoadConnection c = idle.poll();
+      if (c != null) {
+        c.parked = false;
+        send(c, intended);
       } else {
         queue.add(intended);
+        stats.waited(intended - t0);
       }
     }
     expireQueued(now);
     checkDone(now);
   }
 
-  /** Queued requests that waited longer than the timeout are timeouts without ever being sent. */
+  /** Queued requests that waited longer than the timeout are dropped: timeouts without ever being sent. */
   private void expireQueued(long now) {
     while (!queue.isEmpty() && now - queue.peek() > timeoutNs) {
-      if (inWindow(queue.poll())) {
-        errors[ErrorKind.TIMEOUT.ordinal()]++;
-      }
+      stats.dropped(queue.poll() - t0);
     }
   }
 
@@ -340,7 +251,7 @@ final class LoadWorker extends VerticleBase {
     if (finished || !started) {
       return;
     }
-    boolean quiet = busy == 0 && (rate <= 0 || (generated >= toGenerate && queue.isEmpty()));
+    boolean quiet = busy == 0 && (schedule == null || (generated >= toGenerate && queue.isEmpty()));
     if ((now >= end && quiet) || now >= hardDeadline) {
       finish();
     }
@@ -349,51 +260,14 @@ final class LoadWorker extends VerticleBase {
   private void finish() {
     finished = true;
     vertx.cancelTimer(timerId);
-    for (Slot slot : slots) {
-      if (slot.busy && inWindow(slot.start)) {
-        errors[ErrorKind.TIMEOUT.ordinal()]++;
+    for (LoadConnection c : connections) {
+      if (c.busy) {
+        stats.abandoned(c.intendedNs - t0, c.inFlight == null ? null : c.inFlight.name());
       }
     }
     while (!queue.isEmpty()) {
-      if (inWindow(queue.poll())) {
-        errors[ErrorKind.TIMEOUT.ordinal()]++;
-      }
+      stats.dropped(queue.poll() - t0);
     }
-    done.complete();
-  }
-
-  /** A growable FIFO of primitive longs (intended send times): no boxing on the hot path. */
-  private static final class LongQueue {
-    private long[] items = new long[1024];
-    private int head;
-    private int size;
-
-    boolean isEmpty() {
-      return size == 0;
-    }
-
-    void add(long v) {
-      if (size == items.length) {
-        long[] bigger = new long[items.length * 2];
-        for (int i = 0; i < size; i++) {
-          bigger[i] = items[(head + i) % items.length];
-        }
-        items = bigger;
-        head = 0;
-      }
-      items[(head + size) % items.length] = v;
-      size++;
-    }
-
-    long peek() {
-      return items[head];
-    }
-
-    long poll() {
-      long v = items[head];
-      head = (head + 1) % items.length;
-      size--;
-      return v;
-    }
+    done.complete(stats);
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -178,6 +179,46 @@ class HttpLoadGeneratorTest {
     assertEquals(r.responses(), r.sendLag().getTotalCount(), "every measured request has its send lag");
     assertTrue(r.sendLag().getCountBetweenValues(50_000, Long.MAX_VALUE / 2) >= 45, r.describe());
     assertTrue(r.describe().contains("before the send"), r.describe());
+  }
+
+  @Test
+  @DisplayName("open model past capacity: each phase counts the requests that waited for a connection, were sent late, or were dropped")
+  void waitedLateAndDroppedPerPhase(Vertx vertx) throws Exception {
+    int port = serve(vertx, req -> vertx.setTimer(50, t -> req.response().end("ok")));
+    // 2 connections x 50 ms = 40 req/s of capacity, offered 100 req/s: the queue grows, and past 300 ms requests are dropped
+    LoadResult r = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/", 2,
+        Duration.ofMillis(1000), Duration.ofMillis(500), 100, Duration.ofMillis(300)));
+
+    for (PhaseStats phase : new PhaseStats[] {r.warmup(), r.measured()}) {
+      RequestStats t = phase.total();
+      String about = phase.phase() + ": " + t.summaryJson().encode() + " waited " + t.waited() + " late " + t.late()
+          + " dropped " + t.dropped();
+      long intended = phase == r.warmup() ? 50 : 100;
+      assertTrue(t.waited() >= intended * 0.7, about);
+      assertTrue(t.dropped() >= intended * 0.2, about);
+      assertTrue(t.late() >= (t.waited() - t.dropped()) * 0.8, "a request that waited is sent late: " + about);
+      assertTrue(t.errors(ErrorKind.TIMEOUT) >= t.dropped(), "a dropped request is a timeout: " + about);
+      assertEquals(intended, t.attempts(), 1, "every intended request is answered, failed or dropped: " + about);
+      assertEquals(t.waited(), phase.seconds().stream().mapToLong(RequestStats::waited).sum(), about);
+      assertEquals(t.dropped(), phase.seconds().stream().mapToLong(RequestStats::dropped).sum(), about);
+    }
+    JsonObject json = r.toJson();
+    assertEquals(r.measured().total().waited(), json.getJsonObject("coordinatedOmission").getLong("waitedForConnection"));
+    assertEquals(r.warmup().total().dropped(),
+        json.getJsonObject("phases").getJsonObject("warmup").getJsonObject("coordinatedOmission").getLong("dropped"));
+    assertTrue(r.describe().contains("measured: " + r.measured().total().waited() + " of "), r.describe());
+  }
+
+  @Test
+  @DisplayName("open model well under capacity: no request waits for a connection and none is dropped")
+  void nothingWaitsUnderCapacity(Vertx vertx) throws Exception {
+    int port = serve(vertx, req -> req.response().end("ok"));
+    LoadResult r = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/", 16,
+        Duration.ofMillis(1000), Duration.ZERO, 50, Duration.ofSeconds(2)));
+    assertEquals(50, r.responses(), 1, r.describe());
+    assertEquals(0, r.measured().total().waited(), r.describe());
+    assertEquals(0, r.measured().total().dropped(), r.describe());
+    assertEquals(r.responses(), r.sendLag().getTotalCount());
   }
 
 }
