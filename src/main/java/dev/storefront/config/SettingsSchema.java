@@ -134,6 +134,13 @@ public final class SettingsSchema {
 
       integer("stats", "flushIntervalMs", 1000, 50, 60000, "how often a node flushes its local request counts to the clustered counters"),
 
+      oneOf("coordination", "mode", "ap", Set.of("ap", "cp"),
+          "ap: counters and locks in Hazelcast maps (available in a partition, may diverge); cp: Hazelcast's CP subsystem (Raft; a side without a majority answers 503)"),
+      integer("coordination", "cpMembers", 3, 3, 99, "mode cp: Hazelcast CP member count, the first members to join form the CP subsystem (groups of this size, odd, at most 7)"),
+      integer("coordination", "cpTimeoutMs", 3000, 100, 120000, "mode cp: longest wait for one CP operation before answering 503 (without a majority Hazelcast itself retries for about 2 minutes)"),
+      integer("coordination", "lockLeaseDefaultMs", 30000, 100, 86400000, "lease of a lock acquired without leaseMs: after it the lock is free and its token stale"),
+      integer("coordination", "lockLeaseMaxMs", 300000, 100, 86400000, "largest leaseMs a lock request may ask for (more is a 400)"),
+
       bool("admin", "enabled", true, "serve /counters and /locks"),
       string("admin", "token", "", "when set, admin endpoints require Authorization: Bearer <token>"),
 

@@ -145,7 +145,7 @@ class AdminRoutesTest {
           assertEquals("report", entry.getString("name"));
           assertEquals(token, entry.getLong("token"));
           assertEquals(ProcessHandle.current().pid(), entry.getLong("pid"));
-          assertEquals(FencedLocks.of(a).nodeId(), entry.getString("nodeId"));
+          assertEquals(ApLocks.of(a).nodeId(), entry.getString("nodeId"));
           assertTrue(entry.getLong("ageMs") >= 0);
         });
         return http(DELETE, portB, "/locks/report?token=" + (token + 1), null);

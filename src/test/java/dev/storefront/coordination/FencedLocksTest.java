@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FencedLocksTest {
 
   private static TestCluster cluster;
-  private static FencedLocks a;
-  private static FencedLocks b;
+  private static ApLocks a;
+  private static ApLocks b;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -36,8 +36,8 @@ class FencedLocksTest {
     for (int i = 0; i < 2; i++) {
       TestCluster.await(Coordination.deploy(cluster.node(i), cluster.settings, "locks-node-" + i));
     }
-    a = FencedLocks.of(cluster.node(0));
-    b = FencedLocks.of(cluster.node(1));
+    a = ApLocks.of(cluster.node(0));
+    b = ApLocks.of(cluster.node(1));
   }
 
   @AfterAll
@@ -80,7 +80,7 @@ class FencedLocksTest {
     return p.future();
   }
 
-  private static Future<Void> loop(Vertx vertx, FencedLocks locks, String name, int times, Checker checker) {
+  private static Future<Void> loop(Vertx vertx, ApLocks locks, String name, int times, Checker checker) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < times; i++) {
       chain = chain.compose(v -> locks.acquire(name, 30_000).compose(lock -> {

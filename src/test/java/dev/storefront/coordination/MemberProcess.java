@@ -33,16 +33,16 @@ public final class MemberProcess {
         .with("cluster.members", "127.0.0.1");
     Vertx vertx = await(Cluster.start(settings, 1));
     await(Coordination.deploy(vertx, settings));
-    out.println(PREFIX + "READY " + FencedLocks.of(vertx).nodeId());
+    out.println(PREFIX + "READY " + ApLocks.of(vertx).nodeId());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null) {
       String[] cmd = line.trim().split(" ");
       try {
         Object result = switch (cmd[0]) {
-          case "lock" -> await(FencedLocks.of(vertx).acquire(cmd[1], Long.parseLong(cmd[2]))).token();
-          case "add" -> await(Counters.of(vertx).addAndGet(cmd[1], Long.parseLong(cmd[2])));
-          case "get" -> await(Counters.of(vertx).get(cmd[1]));
+          case "lock" -> await(ApLocks.of(vertx).acquire(cmd[1], Long.parseLong(cmd[2]))).token();
+          case "add" -> await(ApCounters.of(vertx).addAndGet(cmd[1], Long.parseLong(cmd[2])));
+          case "get" -> await(ApCounters.of(vertx).get(cmd[1]));
           case "members" -> ((VertxInternal) vertx).clusterManager().getNodes().size();
           default -> throw new IllegalArgumentException("unknown command " + line);
         };
