@@ -53,8 +53,8 @@ final class CpAccess {
   private final long timeoutMs;
   private final int retryAfterSeconds;
   private final ThreadPoolExecutor proxyMaker;
-  private final ConcurrentMap<String, IAtomicLong> longs = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, IAtomicReference<String>> references = new ConcurrentHashMap<>();
+  private final Proxies<IAtomicLong> longs = new Proxies<>();
+  private final Proxies<IAtomicReference<String>> references = new Proxies<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   private CpAccess(Vertx vertx, long timeoutMs) {
@@ -131,21 +131,48 @@ final class CpAccess {
     return promise.future();
   }
 
-  private <P> Future<P> proxy(ConcurrentMap<String, P> cache, String name, Function<String, P> make) {
-    P cached = cache.get(name);
-    if (cached != null) {
-      return Future.succeededFuture(cached);
+  /**
+   * The proxy of {@code name}, opened once on {@link #proxyMaker} however many callers ask meanwhile; each caller
+   * waits for it through its own {@link #call} (its own context and bound). Opened proxies are kept.
+   */
+  private <P> Future<P> proxy(Proxies<P> proxies, String name, Function<String, P> make) {
+    P open = proxies.open.get(name);
+    if (open != null) {
+      return Future.succeededFuture(open);
     }
-    if (cache.size() >= MAX_CACHED) {
-      cache.clear(); // proxies are cheap handles; Hazelcast keeps the objects
-    }
-    return call("opening " + name, () -> {
+    CompletableFuture<P> mine = new CompletableFuture<>();
+    CompletableFuture<P> pending = proxies.opening.putIfAbsent(name, mine);
+    if (pending == null) {
+      pending = mine;
       try {
-        return CompletableFuture.supplyAsync(() -> make.apply(name), proxyMaker);
+        proxyMaker.execute(() -> {
+          try {
+            mine.complete(make.apply(name));
+          } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+          }
+        });
       } catch (RejectedExecutionException e) {
-        throw new IllegalStateException("too many CP proxies being opened on this node", e);
+        mine.completeExceptionally(new IllegalStateException("too many CP proxies being opened on this node"));
       }
-    }).onSuccess(p -> cache.putIfAbsent(name, p));
+      mine.whenComplete((proxy, err) -> {
+        proxies.opening.remove(name, mine);
+        if (proxy != null) {
+          if (proxies.open.size() >= MAX_CACHED) {
+            proxies.open.clear(); // proxies are cheap handles; Hazelcast keeps the objects
+          }
+          proxies.open.put(name, proxy);
+        }
+      });
+    }
+    CompletableFuture<P> shared = pending;
+    return call("opening " + name, () -> shared);
+  }
+
+  /** Opened proxies of one kind, and those being opened. */
+  private static final class Proxies<P> {
+    final ConcurrentMap<String, P> open = new ConcurrentHashMap<>();
+    final ConcurrentMap<String, CompletableFuture<P>> opening = new ConcurrentHashMap<>();
   }
 
   /** Every failure of a CP call is the CP subsystem not answering: a 503 naming the cause. */
