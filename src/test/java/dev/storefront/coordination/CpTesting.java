@@ -51,6 +51,13 @@ final class CpTesting {
     });
   }
 
+  /** {@code operation} once it no longer fails with a 503 (as while a CP group elects a new leader), within 30 s. */
+  static <T> Future<T> eventually(Vertx vertx, Supplier<Future<T>> operation) {
+    return until(vertx, () -> operation.get().map(java.util.Optional::ofNullable)
+            .recover(err -> Failure.is(err, Failure.Kind.UNAVAILABLE) ? Future.succeededFuture(null) : Future.failedFuture(err)),
+        result -> result != null, 30_000).map(result -> result.orElse(null));
+  }
+
   static HazelcastInstance hazelcast(Vertx vertx) {
     return ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager()).getHazelcastInstance();
   }

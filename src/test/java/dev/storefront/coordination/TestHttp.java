@@ -2,6 +2,7 @@ package dev.storefront.coordination;
 
 import dev.storefront.http.ErrorHandler;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
 /** A router like the node's (BodyHandler, the node's own {@link ErrorHandler}) on a free port, and a small client. */
 final class TestHttp {
 
-  record Response(int status, JsonObject body) {
+  record Response(int status, JsonObject body, MultiMap headers) {
   }
 
   private TestHttp() {
@@ -41,7 +42,7 @@ final class TestHttp {
         .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(Buffer.buffer(body)))
         .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(),
             String.valueOf(resp.getHeader("content-type")).startsWith("application/json")
-                ? new JsonObject(b) : new JsonObject().put("text", b.toString()))))
+                ? new JsonObject(b) : new JsonObject().put("text", b.toString()), resp.headers())))
         .eventually(() -> client.close());
   }
 }
