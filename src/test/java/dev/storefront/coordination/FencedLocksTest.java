@@ -1,6 +1,6 @@
 package dev.storefront.coordination;
 
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -202,7 +202,6 @@ class FencedLocksTest {
   }
 
   private static void assertConflict(Throwable err) {
-    assertTrue(err instanceof ApiError, "expected an ApiError, got " + err);
-    assertEquals(409, ((ApiError) err).status(), err.getMessage());
+    assertTrue(Failure.is(err, Failure.Kind.CONFLICT), "expected a conflict, got " + err);
   }
 }

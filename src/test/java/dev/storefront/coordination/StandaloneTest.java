@@ -1,7 +1,7 @@
 package dev.storefront.coordination;
 
 import dev.storefront.config.Settings;
-import dev.storefront.http.ApiError;
+import dev.storefront.failure.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +25,7 @@ class StandaloneTest {
     Coordination.deploy(vertx, Settings.defaults().with("stats.flushIntervalMs", 50), "solo")
         .compose(v -> locks.acquire("solo", 0))
         .compose(first -> locks.acquire("solo", 50).transform(busy -> {
-          ctx.verify(() -> assertTrue(busy.cause() instanceof ApiError && ((ApiError) busy.cause()).status() == 409));
+          ctx.verify(() -> assertTrue(Failure.is(busy.cause(), Failure.Kind.CONFLICT)));
           return first.release();
         }).compose(v -> locks.release("solo", first.token()).transform(stale -> {
           ctx.verify(() -> assertTrue(stale.failed()));
