@@ -69,6 +69,23 @@ final class ChildJvm implements AutoCloseable {
     }).get(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
+  /** {@code kill -STOP}: the JVM freezes, its sockets stay open, so to the others it is cut off, not gone. */
+  void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  /** {@code kill -CONT}. */
+  void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** {@code kill -9}. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
