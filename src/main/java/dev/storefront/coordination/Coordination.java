@@ -49,6 +49,7 @@ public final class Coordination {
       CpAccess cp = CpAccess.of(vertx, settings);
       NodeLocal.register(vertx, CounterStore.class, new CpCounters(cp));
       NodeLocal.register(vertx, LockService.class, new CpLocks(vertx, cp, leases));
+      CpMembership.start(vertx, cp, settings.integer("coordination.cpMembers"));
       LOG.info("coordination mode cp: counters and locks on Hazelcast's CP subsystem ({} CP members, operations bounded by {} ms)",
           settings.integer("coordination.cpMembers"), cp.timeoutMs());
     } else {
