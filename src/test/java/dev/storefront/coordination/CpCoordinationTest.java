@@ -34,7 +34,8 @@ class CpCoordinationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = CpTesting.cpCluster("sf-cp-coord", 3, s -> s);
+    // exactness and exclusion here, not the bound (CpMinorityTest): room for a loaded 2-core build machine
+    cluster = CpTesting.cpCluster("sf-cp-coord", 3, s -> s.with("coordination.cpTimeoutMs", 30_000));
   }
 
   @AfterAll

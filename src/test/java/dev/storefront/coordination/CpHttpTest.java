@@ -42,7 +42,7 @@ class CpHttpTest {
     try (InputStream in = CpHttpTest.class.getResourceAsStream("/db/schema.sql")) {
       TestDatabase.execute(db, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
-    cluster = CpTesting.cpCluster("sf-cp-http", 3, s -> s.with("db.url", db.uri()));
+    cluster = CpTesting.cpCluster("sf-cp-http", 3, s -> s.with("db.url", db.uri()).with("coordination.cpTimeoutMs", 30_000));
     portA = serve(cluster.node(0));
     portB = serve(cluster.node(1));
   }

@@ -51,6 +51,13 @@ class CpMembershipTest {
     return CpTesting.hazelcast(cluster.node(node)).getCPSubsystem().getLocalCPMember();
   }
 
+  private static Future<Boolean> inGroup(String group, CPMember member) {
+    Vertx survivor = cluster.node(0);
+    return Future.fromCompletionStage(CpTesting.hazelcast(survivor).getCPSubsystem().getCPSubsystemManagementService()
+        .getCPGroup(group), survivor.getOrCreateContext()).map(g -> g != null && g.members().contains(member))
+        .otherwise(false);
+  }
+
   @Test
   @Timeout(value = 150, timeUnit = TimeUnit.SECONDS)
   @DisplayName("one CP member crashes and is removed: the fourth node becomes a CP member, and a second crash leaves a majority")
@@ -65,6 +72,9 @@ class CpMembershipTest {
             .getCPSubsystemManagementService().removeCPMember(lost.getUuid()), survivor.getOrCreateContext())
             .recover(err -> Future.failedFuture(dev.storefront.failure.Failure.unavailable(err.toString(), 1))))
         .compose(v -> CpTesting.until(survivor, () -> Future.succeededFuture(local(3) != null), promoted -> promoted, 60_000))
+        // a promoted member joins the CP groups that lack one shortly after: wait for METADATA and default
+        .compose(v -> CpTesting.until(survivor, () -> inGroup("METADATA", local(3)), in -> in, 60_000))
+        .compose(v -> CpTesting.until(survivor, () -> inGroup("default", local(3)), in -> in, 60_000))
         .compose(v -> {
           CpTesting.hazelcast(cluster.node(1)).getLifecycleService().terminate();
           // nodes 0 and 3 are 2 of the 3 CP members now: a majority

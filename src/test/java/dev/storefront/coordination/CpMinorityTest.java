@@ -74,7 +74,7 @@ class CpMinorityTest {
         .compose(v -> {
           // 8, or more: an add that timed out (503) during the election may still have been applied
           ctx.verify(() -> assertTrue(v >= 8, "value " + v));
-          return CounterStore.of(cluster.node(1)).get("minority").map(read -> {
+          return CpTesting.eventually(cluster.node(1), () -> CounterStore.of(cluster.node(1)).get("minority")).map(read -> {
             ctx.verify(() -> assertEquals(v, read));
             return read;
           });

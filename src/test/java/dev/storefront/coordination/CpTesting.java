@@ -55,7 +55,8 @@ final class CpTesting {
   static <T> Future<T> eventually(Vertx vertx, Supplier<Future<T>> operation) {
     return until(vertx, () -> operation.get().map(java.util.Optional::ofNullable)
             .recover(err -> Failure.is(err, Failure.Kind.UNAVAILABLE) ? Future.succeededFuture(null) : Future.failedFuture(err)),
-        result -> result != null, 30_000).map(result -> result.orElse(null));
+        result -> result != null, 30_000).map(result -> result.orElse(null))
+        .recover(err -> Future.failedFuture(new AssertionError("still 503 after 30 s: " + operation, err)));
   }
 
   static HazelcastInstance hazelcast(Vertx vertx) {
