@@ -37,3 +37,13 @@ CREATE TABLE IF NOT EXISTS customer_feedback (
   created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS customer_feedback_product_idx ON customer_feedback (product_id, feedback_id);
+
+-- A fenced resource (PUT /inventory/{sku}): a write carries the fencing token of the lock that guards the row and
+-- lands only when that token is newer than the one of the last write (fence), and from the same lock (lock_name),
+-- so a holder that lost its lock (paused, cut off, lease ended) cannot overwrite its successor.
+CREATE TABLE IF NOT EXISTS inventory (
+  sku       text PRIMARY KEY,
+  quantity  int NOT NULL,
+  fence     bigint NOT NULL,
+  lock_name text NOT NULL
+);

@@ -1,8 +1,8 @@
 package dev.storefront.bench;
 
-import dev.storefront.coordination.Counters;
+import dev.storefront.coordination.CounterStore;
 import dev.storefront.coordination.FencedLock;
-import dev.storefront.coordination.FencedLocks;
+import dev.storefront.coordination.LockService;
 import dev.storefront.config.Settings;
 import dev.storefront.cluster.Cluster;
 import io.vertx.core.Future;
@@ -95,8 +95,8 @@ public final class RaceWorker {
   }
 
   private Future<Histogram> run(String phase) {
-    Counters counters = Counters.of(vertx);
-    FencedLocks locks = FencedLocks.of(vertx);
+    CounterStore counters = CounterStore.of(vertx);
+    LockService locks = LockService.of(vertx);
     String counter = "race/" + runId + "/b";
     String lock = "race/" + runId + "/c";
     return map().compose(map -> switch (phase) {
@@ -124,7 +124,7 @@ public final class RaceWorker {
   }
 
   private Future<Long> read(String phase) {
-    return phase.equals("b") ? Counters.of(vertx).get("race/" + runId + "/b")
+    return phase.equals("b") ? CounterStore.of(vertx).get("race/" + runId + "/b")
         : map().compose(m -> m.get(phase)).map(v -> v == null ? 0L : v);
   }
 

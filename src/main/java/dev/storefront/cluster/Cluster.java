@@ -82,6 +82,9 @@ public final class Cluster {
       join.getTcpIpConfig().setEnabled(true)
           .setMembers(members(settings.string("cluster.members"), settings.integer("cluster.port")));
     }
+    // The CP subsystem (Raft) only in coordination mode cp; its tuning is in the XML's cp-subsystem section.
+    boolean cp = "cp".equals(settings.string("coordination.mode"));
+    config.getCPSubsystemConfig().setCPMemberCount(cp ? settings.integer("coordination.cpMembers") : 0);
     return config;
   }
 

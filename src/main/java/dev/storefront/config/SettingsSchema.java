@@ -152,6 +152,13 @@ public final class SettingsSchema {
       integer("management", "port", 9100, 0, 65535, "base of each node's own management port (/metrics, /health/*): serve's node-i listens on port+i, a node started by hand on port itself; 0 picks a free one (/cluster lists each managementUrl)"),
       string("management", "host", "127.0.0.1", "management bind address (0.0.0.0 for all interfaces; /cluster then advertises cluster.host)"),
 
+      oneOf("coordination", "mode", "ap", Set.of("ap", "cp"),
+          "ap: counters and locks in Hazelcast maps (available in a partition, may diverge); cp: Hazelcast's CP subsystem (Raft; a side without a majority answers 503)"),
+      integer("coordination", "cpMembers", 3, 3, 99, "mode cp: Hazelcast CP member count, the first members to join form the CP subsystem (groups of this size, odd, at most 7)"),
+      integer("coordination", "cpTimeoutMs", 3000, 100, 120000, "mode cp: longest wait for one CP operation before answering 503 (without a majority Hazelcast itself retries for about 2 minutes)"),
+      integer("coordination", "lockLeaseDefaultMs", 30000, 100, 86400000, "lease of a lock acquired without leaseMs: after it the lock is free and its token stale"),
+      integer("coordination", "lockLeaseMaxMs", 300000, 100, 86400000, "largest leaseMs a lock request may ask for (more is a 400)"),
+
       bool("admin", "enabled", true, "serve /counters and /locks"),
       string("admin", "token", "", "when set, admin endpoints require Authorization: Bearer <token>"),
 

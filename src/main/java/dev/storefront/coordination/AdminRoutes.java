@@ -18,8 +18,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Admin endpoints for counters and locks ({@code /counters/{name}}, {@code /locks}, {@code /locks/{name}}).
- * Absent when {@code admin.enabled} is false; when {@code admin.token} is set, every request needs
+ * Admin endpoints for counters and locks ({@code /counters/{name}}, {@code /locks}, {@code /locks/{name}},
+ * {@code /coordination}), served by the node's {@link CounterStore} and {@link LockService} (mount after
+ * {@link Coordination#deploy}). Absent when {@code admin.enabled} is false; when {@code admin.token} is set, every request needs
  * {@code Authorization: Bearer <token>}. Bad input is a 400 that changes nothing. Expects the router's
  * BodyHandler and ApiError mapping.
  */
@@ -37,22 +38,28 @@ public final class AdminRoutes {
     String token = settings.string("admin.token");
     if (!token.isEmpty()) {
       byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-      for (String path : new String[] {"/counters/*", "/locks", "/locks/*"}) {
+      for (String path : new String[] {"/counters/*", "/locks", "/locks/*", "/coordination"}) {
         router.route(path).handler(ctx -> authorize(ctx, expected));
       }
     }
-    Counters counters = Counters.of(vertx);
-    FencedLocks locks = FencedLocks.of(vertx);
+    CounterStore counters = Coordination.counters(vertx);
+    LockService locks = Coordination.locks(vertx);
 
     router.get("/counters/:name").handler(Params.query()).handler(ctx -> respond(ctx, () -> {
       String name = name("counter", ctx);
       return counters.get(name).map(value -> counterJson(name, value));
     }));
     router.post("/counters/:name").handler(Params.query()).handler(ctx -> respond(ctx, () -> updateCounter(ctx, counters, name("counter", ctx))));
-    router.get("/locks").handler(Params.query()).handler(ctx -> respond(ctx, () -> locks.list().map(held -> new JsonObject().put("locks", held))));
+    router.get("/coordination").handler(Params.query()).handler(ctx -> respond(ctx, () -> Coordination.describe(vertx)));
+    router.get("/locks").handler(Params.query()).handler(ctx -> respond(ctx, () -> locks.list()
+        .map(held -> new JsonObject().put("mode", locks.mode()).put("locks", held))));
     router.post("/locks/:name").handler(Params.query()).handler(ctx -> respond(ctx, () -> {
       String name = name("lock", ctx);
-      return locks.acquire(name, timeoutMs(body(ctx, true))).map(FencedLock::toJson);
+      JsonObject body = lockBody(body(ctx, true));
+      long timeoutMs = body.containsKey("timeoutMs") ? within(body, "timeoutMs", 0, MAX_TIMEOUT_MS) : 0;
+      return (body.containsKey("leaseMs")
+          ? locks.acquire(name, timeoutMs, within(body, "leaseMs", 1, locks.leases().maxMs()))
+          : locks.acquire(name, timeoutMs)).map(FencedLock::toJson);
     }));
     router.delete("/locks/:name").handler(Params.query("token")).handler(ctx -> respond(ctx, () -> {
       String name = name("lock", ctx);
@@ -61,7 +68,7 @@ public final class AdminRoutes {
     }));
   }
 
-  private static Future<JsonObject> updateCounter(RoutingContext ctx, Counters counters, String name) {
+  private static Future<JsonObject> updateCounter(RoutingContext ctx, CounterStore counters, String name) {
     JsonObject body = body(ctx, false);
     Set<String> fields = body.fieldNames();
     if (fields.equals(Set.of("delta"))) {
@@ -162,15 +169,19 @@ public final class AdminRoutes {
     return ((Number) v).longValue();
   }
 
-  private static long timeoutMs(JsonObject body) {
-    if (!body.fieldNames().stream().allMatch("timeoutMs"::equals)) {
-      throw Failure.invalid("body must be {\"timeoutMs\": t}");
+  private static JsonObject lockBody(JsonObject body) {
+    if (!Set.of("timeoutMs", "leaseMs").containsAll(body.fieldNames())) {
+      throw Failure.invalid("body must be {\"timeoutMs\": t, \"leaseMs\": l} (both optional)");
     }
-    long t = body.containsKey("timeoutMs") ? integer(body, "timeoutMs") : 0;
-    if (t < 0 || t > MAX_TIMEOUT_MS) {
-      throw Failure.invalid("timeoutMs must be between 0 and " + MAX_TIMEOUT_MS + ", got " + t);
+    return body;
+  }
+
+  private static long within(JsonObject body, String field, long min, long max) {
+    long v = integer(body, field);
+    if (v < min || v > max) {
+      throw Failure.invalid(field + " must be between " + min + " and " + max + ", got " + v);
     }
-    return t;
+    return v;
   }
 
   private static long tokenParam(RoutingContext ctx) {

@@ -7,7 +7,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Serves, on this node's {@link FencedLocks#address(String)}, the releases other nodes forward for locks this
+ * Serves, on this node's {@link ApLocks.address(String)}, the releases other nodes forward for locks this
  * node holds; releases every lock the node still holds when it stops. One per node.
  */
 public final class LockHolderVerticle extends VerticleBase {
@@ -16,8 +16,8 @@ public final class LockHolderVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    FencedLocks locks = FencedLocks.of(vertx);
-    consumer = vertx.eventBus().consumer(FencedLocks.address(locks.nodeId()), msg -> {
+    ApLocks locks = ApLocks.of(vertx);
+    consumer = vertx.eventBus().consumer(ApLocks.address(locks.nodeId()), msg -> {
       JsonObject body = msg.body();
       locks.releaseLocal(body.getString("name"), body.getLong("token"))
           .onSuccess(v -> msg.reply(new JsonObject().put("released", true)))
@@ -28,6 +28,6 @@ public final class LockHolderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return FencedLocks.of(vertx).releaseAllLocal();
+    return ApLocks.of(vertx).releaseAllLocal();
   }
 }

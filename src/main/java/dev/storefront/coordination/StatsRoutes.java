@@ -23,7 +23,7 @@ public final class StatsRoutes {
 
   /** {@code {"total": n, "nodes": {"node-1": n, ...}}}; nodes that ever served are listed, by name. */
   public static Future<JsonObject> read(Vertx vertx) {
-    Counters counters = Counters.of(vertx);
+    CounterStore counters = ApCounters.of(vertx); // statistics stay AP in every coordination mode
     return vertx.sharedData().<String, JsonObject>getAsyncMap(StatsVerticle.NODES_MAP)
         .compose(AsyncMap::keys)
         .compose(names -> {

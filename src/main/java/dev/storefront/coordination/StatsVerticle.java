@@ -21,7 +21,7 @@ public final class StatsVerticle extends VerticleBase {
 
   private final String nodeName;
   private final long intervalMs;
-  private Counters counters;
+  private CounterStore counters;
   private RequestStats stats;
   private long flushedNode;
   private long flushedTotal;
@@ -39,7 +39,7 @@ public final class StatsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    counters = Counters.of(vertx);
+    counters = ApCounters.of(vertx); // statistics stay AP in every coordination mode
     stats = RequestStats.of(vertx);
     JsonObject me = new JsonObject().put("pid", ProcessHandle.current().pid()).put("since", System.currentTimeMillis());
     return vertx.sharedData().<String, JsonObject>getAsyncMap(NODES_MAP)

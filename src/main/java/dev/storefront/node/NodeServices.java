@@ -3,6 +3,7 @@ package dev.storefront.node;
 import dev.storefront.config.Settings;
 import dev.storefront.coordination.AdminRoutes;
 import dev.storefront.coordination.Coordination;
+import dev.storefront.coordination.InventoryRoutes;
 import dev.storefront.coordination.RequestStats;
 import dev.storefront.coordination.StatsRoutes;
 import dev.storefront.jobs.JobRoutes;
@@ -28,6 +29,7 @@ final class NodeServices {
   static void mount(Router router, Vertx vertx, Settings settings) {
     StatsRoutes.mount(router, vertx);
     AdminRoutes.mount(router, vertx, settings);
+    InventoryRoutes.mount(router, vertx, settings);
     JobRoutes.mount(router, vertx, settings);
   }
 

@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.testing.Await;
 import dev.storefront.config.Settings;
 import dev.storefront.testing.TestCluster;
 import dev.storefront.testing.TestHttp;
@@ -148,7 +149,7 @@ class AdminRoutesTest {
           assertEquals("report", entry.getString("name"));
           assertEquals(token, entry.getLong("token"));
           assertEquals(ProcessHandle.current().pid(), entry.getLong("pid"));
-          assertEquals(FencedLocks.of(a).nodeId(), entry.getString("nodeId"));
+          assertEquals(ApLocks.of(a).nodeId(), entry.getString("nodeId"));
           assertTrue(entry.getLong("ageMs") >= 0);
         });
         return http(DELETE, portB, "/locks/report?token=" + (token + 1), null);

@@ -44,12 +44,12 @@ class CountersTest {
   void concurrentIncrementsAreExact(VertxTestContext ctx) {
     List<Future<Long>> all = new ArrayList<>();
     for (Vertx node : cluster.nodes) {
-      Counters counters = Counters.of(node);
+      ApCounters counters = ApCounters.of(node);
       for (int i = 0; i < INCREMENTS; i++) {
         all.add(counters.incrementAndGet("hits"));
       }
     }
-    Future.all(all).compose(done -> Counters.of(cluster.node(0)).get("hits")).onComplete(ctx.succeeding(total -> ctx.verify(() -> {
+    Future.all(all).compose(done -> ApCounters.of(cluster.node(0)).get("hits")).onComplete(ctx.succeeding(total -> ctx.verify(() -> {
       assertEquals(NODES * INCREMENTS, total);
       Set<Long> seen = new HashSet<>();
       all.forEach(f -> seen.add(f.result()));
@@ -61,8 +61,8 @@ class CountersTest {
   @Test
   @DisplayName("compare-and-set changes the value only when it holds the expected one, seen from every node")
   void compareAndSet(VertxTestContext ctx) {
-    Counters a = Counters.of(cluster.node(0));
-    Counters b = Counters.of(cluster.node(1));
+    ApCounters a = ApCounters.of(cluster.node(0));
+    ApCounters b = ApCounters.of(cluster.node(1));
     a.addAndGet("cas", 5)
         .compose(v -> b.compareAndSet("cas", 4, 100))
         .compose(set -> {
@@ -75,7 +75,7 @@ class CountersTest {
         })
         .compose(set -> {
           ctx.verify(() -> assertTrue(set));
-          return Counters.of(cluster.node(2)).get("cas");
+          return ApCounters.of(cluster.node(2)).get("cas");
         })
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(100, v);
@@ -86,8 +86,8 @@ class CountersTest {
   @Test
   @DisplayName("add-and-get with a negative delta subtracts and returns the new value")
   void negativeDelta(VertxTestContext ctx) {
-    Counters a = Counters.of(cluster.node(0));
-    a.addAndGet("down", 10).compose(v -> Counters.of(cluster.node(1)).addAndGet("down", -3))
+    ApCounters a = ApCounters.of(cluster.node(0));
+    a.addAndGet("down", 10).compose(v -> ApCounters.of(cluster.node(1)).addAndGet("down", -3))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(7, v);
           ctx.completeNow();

@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.testing.Await;
 import dev.storefront.failure.Failure;
 import dev.storefront.testing.TestCluster;
 import io.vertx.core.Future;
@@ -29,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FencedLocksTest {
 
   private static TestCluster cluster;
-  private static FencedLocks a;
-  private static FencedLocks b;
+  private static ApLocks a;
+  private static ApLocks b;
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -38,8 +39,8 @@ class FencedLocksTest {
     for (int i = 0; i < 2; i++) {
       await(Coordination.deploy(cluster.node(i), cluster.settings, "locks-node-" + i));
     }
-    a = FencedLocks.of(cluster.node(0));
-    b = FencedLocks.of(cluster.node(1));
+    a = ApLocks.of(cluster.node(0));
+    b = ApLocks.of(cluster.node(1));
   }
 
   @AfterAll
@@ -82,7 +83,7 @@ class FencedLocksTest {
     return p.future();
   }
 
-  private static Future<Void> loop(Vertx vertx, FencedLocks locks, String name, int times, Checker checker) {
+  private static Future<Void> loop(Vertx vertx, ApLocks locks, String name, int times, Checker checker) {
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < times; i++) {
       chain = chain.compose(v -> locks.acquire(name, 30_000).compose(lock -> {

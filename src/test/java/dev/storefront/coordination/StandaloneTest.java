@@ -21,7 +21,7 @@ class StandaloneTest {
   @Test
   @DisplayName("locks exclude, tokens grow, a stale token is refused, counters and stats count, all without a cluster")
   void worksWithoutCluster(Vertx vertx, VertxTestContext ctx) {
-    FencedLocks locks = FencedLocks.of(vertx);
+    ApLocks locks = ApLocks.of(vertx);
     Coordination.deploy(vertx, Settings.defaults().with("stats.flushIntervalMs", 50), "solo")
         .compose(v -> locks.acquire("solo", 0))
         .compose(first -> locks.acquire("solo", 50).transform(busy -> {

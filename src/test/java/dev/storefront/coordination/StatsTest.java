@@ -1,5 +1,6 @@
 package dev.storefront.coordination;
 
+import dev.storefront.testing.Await;
 import dev.storefront.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -82,6 +82,23 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /** {@code kill -9}, awaited. */
+  /** {@code kill -STOP}: the JVM freezes, its sockets stay open, so to the others it is cut off, not gone. */
+  public void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  /** {@code kill -CONT}. */
+  public void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+    }
+  }
+
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);

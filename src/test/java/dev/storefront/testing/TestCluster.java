@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import static dev.storefront.testing.Await.await;
 
@@ -26,12 +27,17 @@ public final class TestCluster implements AutoCloseable {
 
   /** {@code size} nodes of 2 event loops each in a cluster named {@code prefix-<random>}. */
   public static TestCluster start(String prefix, int size) {
+    return start(prefix, size, UnaryOperator.identity());
+  }
+
+  /** A cluster whose settings are the test defaults changed by {@code tune} (e.g. coordination.mode=cp). */
+  public static TestCluster start(String prefix, int size, UnaryOperator<Settings> tune) {
     int port = FreePorts.base(size + 2);
-    Settings settings = Settings.defaults()
+    Settings settings = tune.apply(Settings.defaults()
         .with("cluster.name", prefix + "-" + UUID.randomUUID().toString().substring(0, 8))
         .with("cluster.port", port)
         .with("cluster.members", "127.0.0.1")
-        .with("stats.flushIntervalMs", 100);
+        .with("stats.flushIntervalMs", 100));
     TestCluster cluster = new TestCluster(settings);
     for (int i = 0; i < size; i++) {
       cluster.nodes.add(await(Cluster.start(settings, 2)));

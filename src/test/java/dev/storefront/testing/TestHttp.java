@@ -3,6 +3,7 @@ package dev.storefront.testing;
 import dev.storefront.config.Settings;
 import dev.storefront.http.ErrorHandler;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -21,8 +22,8 @@ import java.util.function.Consumer;
  */
 public final class TestHttp {
 
-  /** A status and a body: the JSON one, or {@code {"text": ...}} for another content type. */
-  public record Response(int status, JsonObject body) {
+  /** A status, a body (the JSON one, or {@code {"text": ...}} for another content type) and the headers. */
+  public record Response(int status, JsonObject body, MultiMap headers) {
   }
 
   private TestHttp() {
@@ -48,7 +49,7 @@ public final class TestHttp {
         .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(Buffer.buffer(body)))
         .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(),
             String.valueOf(resp.getHeader("content-type")).startsWith("application/json")
-                ? new JsonObject(b) : new JsonObject().put("text", b.toString()))))
+                ? new JsonObject(b) : new JsonObject().put("text", b.toString()), resp.headers())))
         .eventually(() -> client.close());
   }
 }

@@ -9,38 +9,37 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Cluster-wide counters on Vert.x shared data (Hazelcast entry processors on {@code __vertx.map.counter}, one
+ * Counters of coordination mode {@code ap}, and the request statistics' counters in every mode: cluster-wide
+ * counters on Vert.x shared data (Hazelcast entry processors on {@code __vertx.map.counter}, one
  * backup): every operation is atomic on the member owning the counter. Counter handles are cached, since
  * obtaining one costs a remote call.
  */
-public final class Counters {
+public final class ApCounters implements CounterStore {
 
   private static final int MAX_CACHED = 4096;
 
   private final Vertx vertx;
   private final ConcurrentMap<String, Future<Counter>> handles = new ConcurrentHashMap<>();
 
-  private Counters(Vertx vertx) {
+  private ApCounters(Vertx vertx) {
     this.vertx = vertx;
   }
 
-  public static Counters of(Vertx vertx) {
-    return NodeLocal.get(vertx, Counters.class, () -> new Counters(vertx));
+  public static ApCounters of(Vertx vertx) {
+    return NodeLocal.get(vertx, ApCounters.class, () -> new ApCounters(vertx));
   }
 
+  @Override
   public Future<Long> get(String name) {
     return counter(name).compose(Counter::get);
   }
 
+  @Override
   public Future<Long> addAndGet(String name, long delta) {
     return counter(name).compose(c -> c.addAndGet(delta));
   }
 
-  public Future<Long> incrementAndGet(String name) {
-    return addAndGet(name, 1);
-  }
-
-  /** Sets the counter to {@code update} only if it holds {@code expect}; true when it did. */
+  @Override
   public Future<Boolean> compareAndSet(String name, long expect, long update) {
     return counter(name).compose(c -> c.compareAndSet(expect, update));
   }

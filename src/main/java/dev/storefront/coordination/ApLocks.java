@@ -1,6 +1,7 @@
 package dev.storefront.coordination;
 
 import dev.storefront.cluster.NodeLocal;
+import dev.storefront.config.Settings;
 import com.hazelcast.map.IMap;
 import dev.storefront.failure.Failure;
 import dev.storefront.cluster.NodeIdentity;
@@ -20,12 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -36,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Cluster-wide locks with fencing tokens, one instance per Vert.x ({@link #of(Vertx)}).
+ * The locks of coordination mode {@code ap}: cluster-wide leased locks with fencing tokens, one instance per
+ * Vert.x ({@link #of(Vertx)}).
  *
  * <p>Acquiring takes, in order: a local lock of this Vert.x (at most one holder per node and name, so the
  * re-entrant Hazelcast lock below is never entered twice by one member), a Hazelcast {@code IMap} lock on
@@ -49,28 +49,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A held lock stays in this node's registry (Hazelcast locks can only be released by their member) and is
  * recorded in clustered map {@value #HOLDERS_MAP}; a release asked of another node is forwarded over the event
- * bus to the holder's {@link #address(String)}, served by {@link LockHolderVerticle}.
+ * bus to the holder's {@link #address(String)}, served by {@link LockHolderVerticle}. The holding node releases the
+ * lock itself when its lease runs out (a timer), so from then on its token is stale; a lease cannot outlive the
+ * holding node, whose Hazelcast lock is freed when the cluster declares it dead.
+ *
+ * <p>AP: after a network partition heals, Hazelcast merges the lock and counter maps by policy, so both sides may
+ * have had a holder and tokens can repeat. Use mode {@code cp} ({@link CpLocks}) where fencing must hold.
  */
-public final class FencedLocks {
+public final class ApLocks implements LockService {
 
   public static final String HOLDERS_MAP = "storefront.locks";
   static final String LOCK_MAP = "storefront.lockstate";
   static final String FENCE_PREFIX = "fence/";
   private static final String LOCAL_PREFIX = "storefront.lock/";
   private static final int MAX_WAITING = 64;
-  private static final Logger LOG = LoggerFactory.getLogger(FencedLocks.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ApLocks.class);
 
-  private record Held(FencedLock lock, Lock local) {
+  private record Held(FencedLock lock, Lock local, long leaseTimer) {
   }
 
   private final VertxInternal vertx;
   private final String nodeId;
   private final IMap<String, Boolean> lockMap;
-  private final Counters counters;
+  private final ApCounters counters;
+  private final Leases leases;
   private final ThreadPoolExecutor waiters;
   private final ConcurrentMap<String, Held> held = new ConcurrentHashMap<>();
 
-  private FencedLocks(Vertx vertx) {
+  private ApLocks(Vertx vertx, Leases leases) {
     this.vertx = (VertxInternal) vertx;
     this.nodeId = NodeIdentity.clusterNodeId(vertx);
     if (this.vertx.isClustered()) {
@@ -81,7 +87,8 @@ public final class FencedLocks {
     } else {
       this.lockMap = null; // a node running alone: its local lock is the whole lock
     }
-    this.counters = Counters.of(vertx);
+    this.counters = ApCounters.of(vertx);
+    this.leases = leases;
     AtomicInteger threads = new AtomicInteger();
     // Hazelcast's tryLock blocks its thread while it waits: waits get their own bounded pool, never an event loop.
     this.waiters = new ThreadPoolExecutor(0, MAX_WAITING, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -91,8 +98,23 @@ public final class FencedLocks {
     });
   }
 
-  public static FencedLocks of(Vertx vertx) {
-    return NodeLocal.get(vertx, FencedLocks.class, () -> new FencedLocks(vertx));
+  /** The node's instance; created with the default leases unless {@link #of(Vertx, Leases)} came first. */
+  public static ApLocks of(Vertx vertx) {
+    return of(vertx, Leases.from(Settings.defaults()));
+  }
+
+  static ApLocks of(Vertx vertx, Leases leases) {
+    return NodeLocal.get(vertx, ApLocks.class, () -> new ApLocks(vertx, leases));
+  }
+
+  @Override
+  public String mode() {
+    return "ap";
+  }
+
+  @Override
+  public Leases leases() {
+    return leases;
   }
 
   /** The event-bus address where the node with cluster id {@code nodeId} releases the locks it holds. */
@@ -104,48 +126,25 @@ public final class FencedLocks {
     return nodeId;
   }
 
-  /**
-   * Acquires lock {@code name}, waiting at most {@code timeoutMs}; fails with a 409 {@link Failure} when the
-   * time runs out.
-   */
-  public Future<FencedLock> acquire(String name, long timeoutMs) {
+  @Override
+  public Future<FencedLock> acquire(String name, long timeoutMs, long leaseMs) {
     if (timeoutMs < 0) {
       throw new IllegalArgumentException("timeoutMs must be >= 0");
     }
+    leases.check(leaseMs);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     // Vert.x local locks need a timeout of at least 1 ms.
     return vertx.sharedData().getLocalLockWithTimeout(LOCAL_PREFIX + name, Math.max(1, timeoutMs))
         .recover(err -> Future.failedFuture(timedOut(name, timeoutMs)))
         .compose(local -> lockInCluster(name, remainingMs(deadline), timeoutMs)
             .compose(v -> counters.incrementAndGet(FENCE_PREFIX + name)
-                .compose(token -> register(name, token, local))
+                .compose(token -> register(name, token, local, leaseMs))
                 .recover(err -> unlockInCluster(name).transform(x -> Future.<FencedLock>failedFuture(err))))
             .onFailure(err -> local.release()));
   }
 
-  /**
-   * Acquires every lock of {@code names} in one canonical order (sorted by name), all within one overall
-   * {@code timeoutMs}; when one cannot be had, releases those taken and fails like {@link #acquire}.
-   */
-  public Future<List<FencedLock>> acquireAll(Collection<String> names, long timeoutMs) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    List<String> ordered = new ArrayList<>(new TreeSet<>(names));
-    List<FencedLock> taken = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (String name : ordered) {
-      chain = chain.compose(v -> acquire(name, remainingMs(deadline)).map(lock -> {
-        taken.add(lock);
-        return null;
-      }));
-    }
-    return chain.map(v -> List.copyOf(taken)).recover(err -> releaseAll(taken).transform(x -> Future.failedFuture(
-        err instanceof Failure ? timedOut(String.join(",", ordered), timeoutMs) : err)));
-  }
-
-  /**
-   * Releases lock {@code name} if {@code token} is its current token, on whichever node holds it; a stale
-   * token (or a lock not held) is a 409 {@link Failure}.
-   */
+  /** Forwarded to the node that holds lock {@code name}, which releases it if {@code token} is its current token. */
+  @Override
   public Future<Void> release(String name, long token) {
     Held mine = held.get(name);
     if (mine != null && mine.lock.token() == token) {
@@ -178,6 +177,7 @@ public final class FencedLocks {
     if (mine == null || mine.lock.token() != token || !held.remove(name, mine)) {
       return Future.failedFuture(stale(name, token));
     }
+    vertx.cancelTimer(mine.leaseTimer);
     // Forget the record while still holding the lock, so a later holder's record is never removed.
     return holders().compose(m -> m.remove(name))
         .transform(ar -> {
@@ -200,6 +200,7 @@ public final class FencedLocks {
   }
 
   /** The held locks of the cluster, sorted by name, omitting records of holders that left the cluster. */
+  @Override
   public Future<JsonArray> list() {
     Set<String> members = new HashSet<>(NodeIdentity.liveNodeIds(vertx));
     long now = System.currentTimeMillis();
@@ -213,22 +214,19 @@ public final class FencedLocks {
     });
   }
 
-  private Future<FencedLock> register(String name, long token, Lock local) {
-    FencedLock lock = new FencedLock(this, name, token, System.currentTimeMillis());
+  private Future<FencedLock> register(String name, long token, Lock local, long leaseMs) {
+    long now = System.currentTimeMillis();
+    FencedLock lock = new FencedLock(this, name, token, now, now + leaseMs);
     JsonObject record = lock.toJson().put("nodeId", nodeId).put("node", NodeIdentity.name()).put("pid", NodeIdentity.pid());
-    held.put(name, new Held(lock, local));
+    // The lease: this node releases the lock when it runs out (a no-op when released before).
+    long timer = vertx.setTimer(leaseMs, id -> releaseLocal(name, token)
+        .onSuccess(v -> LOG.info("lock {} (token {}) freed: its lease of {} ms ran out", name, token, leaseMs)));
+    held.put(name, new Held(lock, local, timer));
     return holders().compose(m -> m.put(name, record)).map(lock).recover(err -> {
       held.remove(name);
+      vertx.cancelTimer(timer);
       return Future.failedFuture(err);
     });
-  }
-
-  private Future<Void> releaseAll(List<FencedLock> locks) {
-    List<Future<Void>> all = new ArrayList<>();
-    for (FencedLock lock : locks) {
-      all.add(lock.release().recover(err -> Future.succeededFuture()));
-    }
-    return Future.all(all).mapEmpty();
   }
 
   private Future<Void> lockInCluster(String name, long waitMs, long timeoutMs) {
@@ -279,6 +277,6 @@ public final class FencedLocks {
   }
 
   private static Failure stale(String name, long token) {
-    return Failure.conflict("token " + token + " does not hold lock " + name + " (stale token or lock not held)");
+    return Failure.conflict("token " + token + " does not hold lock " + name + " (stale token, lease ran out, or lock not held)");
   }
 }

@@ -1,0 +1,28 @@
+package dev.storefront.coordination;
+
+import dev.storefront.config.Settings;
+import dev.storefront.config.SettingsException;
+import dev.storefront.failure.Failure;
+
+/** Lock leases: the default ({@code coordination.lockLeaseDefaultMs}) and the most a request may ask for ({@code coordination.lockLeaseMaxMs}). */
+public record Leases(long defaultMs, long maxMs) {
+
+  public Leases {
+    if (defaultMs < 1 || maxMs < defaultMs) {
+      throw new SettingsException("coordination.lockLeaseDefaultMs",
+          "must be between 1 and coordination.lockLeaseMaxMs (" + maxMs + "), got " + defaultMs);
+    }
+  }
+
+  public static Leases from(Settings settings) {
+    return new Leases(settings.longValue("coordination.lockLeaseDefaultMs"), settings.longValue("coordination.lockLeaseMaxMs"));
+  }
+
+  /** Returns {@code leaseMs} or throws a 400 naming the bounds. */
+  public long check(long leaseMs) {
+    if (leaseMs < 1 || leaseMs > maxMs) {
+      throw Failure.invalid("leaseMs must be between 1 and " + maxMs + " (coordination.lockLeaseMaxMs), got " + leaseMs);
+    }
+    return leaseMs;
+  }
+}
