@@ -13,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code coordination.mode=ap} under faults: counters and locks on Hazelcast maps stay available on both sides of
  * a split, so the checks may fail. The test records how (lost increments, repeated tokens, overlapping holds)
- * instead of failing, except where even {@code ap} promises: no increment appears that nobody made, and the
- * fenced resource never accepts a token older than one it accepted.
+ * instead of failing, except where even {@code ap} promises: no increment appears that nobody made.
  */
 @DisplayName("coordination.mode=ap under network faults: what it does and does not guarantee, measured")
 class PartitionApIT extends PartitionChecks {
@@ -29,7 +28,6 @@ class PartitionApIT extends PartitionChecks {
     return faultsToInject().stream().map(fault -> DynamicTest.dynamicTest("ap under " + fault, () -> {
       History.Verdict v = run("ap", fault);
       assertTrue(v.phantomIncrements() == 0, "no increment appears that nobody made: " + v.toJson());
-      assertTrue(v.staleWritesAccepted() == 0, "the fenced resource refuses older tokens: " + v.toJson());
     }));
   }
 }

@@ -64,7 +64,9 @@ public final class History {
         overlapping++; // j was granted while i still held the lock
       }
     }
-    // the fenced resource accepts a write only with a token above every token it accepted before
+    // the fenced resource accepts a write only with a token above every token it accepted before; the order is the
+    // order in which the clients saw their writes complete, which is the resource's own order while holds do not
+    // overlap (so with overlapping holds, as in mode ap under a split, this count is approximate)
     long staleAccepted = 0;
     long tokensOutOfOrder = 0;
     long lastAccepted = Long.MIN_VALUE;
