@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * an AP member. Left alone, the groups shrink to 2 and the next loss takes the majority for good. So every
  * {@value #CHECK_MS} ms a node that is not a CP member, once discovery has completed, counts the CP members and
  * promotes itself when there are fewer than configured. Each check is one CP call (off the event loop, bounded like
- * every other), so a node without a majority just tries again later.
+ * every other), so a node without a majority just tries again later. The promoted member joins the groups a little
+ * after the promotion (seconds here): a second crash before that can still take a group's majority.
  */
 final class CpMembership {
 

@@ -55,10 +55,20 @@ final class CpTesting {
 
   /** {@code operation} once it no longer fails with a 503 (as while a CP group elects a new leader), within 30 s. */
   static <T> Future<T> eventually(Vertx vertx, Supplier<Future<T>> operation) {
-    return until(vertx, () -> operation.get().map(java.util.Optional::ofNullable)
-            .recover(err -> Failure.is(err, Failure.Kind.UNAVAILABLE) ? Future.succeededFuture(null) : Future.failedFuture(err)),
-        result -> result != null, 30_000).map(result -> result.orElse(null))
-        .recover(err -> Future.failedFuture(new AssertionError("still 503 after 30 s: " + operation, err)));
+    return eventually(vertx, operation, 30_000);
+  }
+
+  /** {@code operation} once it no longer fails with a 503, within {@code timeoutMs}; the failure names the last 503. */
+  static <T> Future<T> eventually(Vertx vertx, Supplier<Future<T>> operation, long timeoutMs) {
+    String[] last = {""};
+    return until(vertx, () -> operation.get().map(java.util.Optional::ofNullable).recover(err -> {
+          if (!Failure.is(err, Failure.Kind.UNAVAILABLE)) {
+            return Future.failedFuture(err);
+          }
+          last[0] = err.getMessage();
+          return Future.succeededFuture(null);
+        }), result -> result != null, timeoutMs).map(result -> result.orElse(null))
+        .recover(err -> Future.failedFuture(new AssertionError("still 503 after " + timeoutMs + " ms: " + last[0], err)));
   }
 
   static HazelcastInstance hazelcast(Vertx vertx) {
