@@ -1,18 +1,15 @@
 package dev.storefront.bench;
 
-import io.vertx.core.json.DecodeException;
+import dev.storefront.bench.ChildEvents.Event;
+import dev.storefront.cluster.JavaCommand;
+
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,12 +33,6 @@ public final class AgentFleet {
   static final List<String> AGENT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
       "-Dio.netty.leakDetection.level=disabled", "-Dvertx.disableContextTimings=true", "-Dstorefront.log.level=WARN");
 
-  record Event(int agent, JsonObject body) {
-    String type() {
-      return body.getString("event");
-    }
-  }
-
   private AgentFleet() {
   }
 
@@ -64,7 +55,7 @@ public final class AgentFleet {
       for (Event e : await(events, agents, "result", deadline(0, config))) {
         double cores = e.body().getDouble("cpuCores", 0.0);
         cpuCores += cores;
-        perAgent.get(e.agent()).put("clientCpuCores", LoadResult.round(cores, 3));
+        perAgent.get(e.child()).put("clientCpuCores", LoadResult.round(cores, 3));
       }
       return new LoadResult(config, warmup, measured, cpuCores, agents, perAgent);
     } finally {
@@ -90,12 +81,12 @@ public final class AgentFleet {
     }
     PhaseStats all = null;
     List<Event> reports = await(events, children.size(), "phase", deadline(durationMs, config));
-    reports.sort((a, b) -> Integer.compare(a.agent(), b.agent()));
+    reports.sort((a, b) -> Integer.compare(a.child(), b.child()));
     for (Event e : reports) {
       PhaseStats one = PhaseStats.decode(e.body().getJsonObject("stats"));
       if (perAgent != null) {
         RequestStats t = one.total();
-        perAgent.add(new JsonObject().put("agent", e.agent()).put("requests", t.responses())
+        perAgent.add(new JsonObject().put("agent", e.child()).put("requests", t.responses())
             .put("requestsPerSec", LoadResult.round(one.windowSeconds() > 0 ? t.responses() / one.windowSeconds() : 0, 1))
             .put("p99Ms", LoadResult.round(t.latencyMs(99), 3)).put("errors", t.errorCount()));
       }
@@ -129,19 +120,19 @@ public final class AgentFleet {
               + got.size() + " of " + count + " did)");
         }
         if ("error".equals(e.type())) {
-          throw new IllegalStateException("bench http: agent " + e.agent() + " failed: " + e.body().getString("message"));
+          throw new IllegalStateException("bench http: agent " + e.child() + " failed: " + e.body().getString("message"));
         }
         if ("exit".equals(e.type())) {
-          if (inbox.finished.contains(e.agent())) {
+          if (inbox.finished.contains(e.child())) {
             continue; // its result is in: exiting is what it does next
           }
-          throw new IllegalStateException("bench http: agent " + e.agent() + " exited (code "
+          throw new IllegalStateException("bench http: agent " + e.child() + " exited (code "
               + e.body().getValue("code", "unknown") + ") before reporting '" + kind + "'");
         }
         if ("result".equals(e.type())) {
-          inbox.finished.add(e.agent());
+          inbox.finished.add(e.child());
         }
-        if (kind.equals(e.type()) && reported.add(e.agent())) {
+        if (kind.equals(e.type()) && reported.add(e.child())) {
           got.add(e);
         } else {
           later.add(e);
@@ -161,59 +152,9 @@ public final class AgentFleet {
   }
 
   private static Process start(LoadConfig share, int index, BlockingQueue<Event> events) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(AGENT_JVM_OPTIONS);
-    command.add("-cp");
-    command.add(classpath());
-    command.add(AgentMain.class.getName());
-    command.add(share.toSpec().encode());
-    command.add(Integer.toString(index));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Thread reader = new Thread(() -> read(p, index, events), "bench-http-agent-" + index);
-    reader.setDaemon(true);
-    reader.start();
-    return p;
-  }
-
-  private static void read(Process p, int index, BlockingQueue<Event> events) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.startsWith(AgentMain.MARK)) {
-          try {
-            events.add(new Event(index, new JsonObject(line.substring(AgentMain.MARK.length()))));
-          } catch (DecodeException e) {
-            log.warn("agent {}: unreadable report line: {}", index, line);
-          }
-        } else {
-          log.info("agent {}: {}", index, line);
-        }
-      }
-    } catch (IOException e) {
-      log.debug("agent {}: output closed: {}", index, e.toString());
-    }
-    JsonObject exit = new JsonObject().put("event", "exit");
-    try {
-      if (p.waitFor(5, TimeUnit.SECONDS)) {
-        exit.put("code", p.exitValue());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    events.add(new Event(index, exit));
-  }
-
-  /** The jar this code runs from, or (tests, IDE) this JVM's class path. */
-  static String classpath() {
-    try {
-      Path source = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (Files.isRegularFile(source) && source.toString().endsWith(".jar")) {
-        return source.toString();
-      }
-    } catch (URISyntaxException | SecurityException | NullPointerException e) {
-      // fall back to the class path
-    }
-    return System.getProperty("java.class.path");
+    List<String> command = JavaCommand.jvm().options(AGENT_JVM_OPTIONS)
+        .classpath(ChildEvents.classpath(), AgentMain.class.getName(), List.of(share.toSpec().encode(), Integer.toString(index)))
+        .toList();
+    return ChildEvents.start(command, AgentMain.MARK, "agent", index, events);
   }
 }

@@ -1,18 +1,16 @@
 package dev.storefront.bench;
 
+import dev.storefront.bench.ChildEvents.Event;
+
 import dev.storefront.cluster.JavaCommand;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -113,15 +111,12 @@ public final class QueryBench {
     }
   }
 
-  private record Event(int process, JsonObject body) {
-  }
-
   private QueryBench() {
   }
 
   /** Runs the experiment; blocks. Fails (IllegalStateException) when a child cannot start, connect or finish. */
   public static Result run(Plan plan) throws IOException, InterruptedException {
-    return run(plan, classpath());
+    return run(plan, ChildEvents.classpath());
   }
 
   /** As {@link #run(Plan)}, with the children started from {@code classpath} (a jar or a class path). */
@@ -172,15 +167,15 @@ public final class QueryBench {
       }
       String type = e.body().getString("event");
       if ("error".equals(type)) {
-        throw new IllegalStateException("bench queries: process " + e.process() + " failed: " + e.body().getString("message"));
+        throw new IllegalStateException("bench queries: process " + e.child() + " failed: " + e.body().getString("message"));
       }
-      if ("exit".equals(type) && !reported.contains(e.process())) {
-        throw new IllegalStateException("bench queries: process " + e.process() + " exited (code "
+      if ("exit".equals(type) && !reported.contains(e.child())) {
+        throw new IllegalStateException("bench queries: process " + e.child() + " exited (code "
             + e.body().getValue("code", "unknown") + ") before reporting '" + kind + "'");
       }
       if (kind.equals(type)) {
         got.add(e.body());
-        reported.add(e.process()); // its exit after reporting (a fast child) is expected, not a failure
+        reported.add(e.child()); // its exit after reporting (a fast child) is expected, not a failure
       }
     }
     return got;
@@ -192,44 +187,6 @@ public final class QueryBench {
             Integer.toString(plan.connections()), Integer.toString(plan.queries()), Integer.toString(plan.productId()),
             Integer.toString(index), Long.toString(plan.warmupMs()), Long.toString(plan.durationMs())))
         .toList();
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Thread reader = new Thread(() -> readEvents(p, index, events), "bench-queries-child-" + index);
-    reader.setDaemon(true);
-    reader.start();
-    return p;
-  }
-
-  private static void readEvents(Process p, int index, BlockingQueue<Event> events) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.startsWith(QueryBenchChild.MARK)) {
-          try {
-            events.add(new Event(index, new JsonObject(line.substring(QueryBenchChild.MARK.length()))));
-          } catch (DecodeException e) {
-            log.warn("process {}: unreadable report line: {}", index, line);
-          }
-        } else {
-          log.info("process {}: {}", index, line);
-        }
-      }
-    } catch (IOException e) {
-      log.debug("process {}: output closed: {}", index, e.toString());
-    }
-    JsonObject exit = new JsonObject().put("event", "exit");
-    try {
-      if (p.waitFor(5, TimeUnit.SECONDS)) {
-        exit.put("code", p.exitValue());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    events.add(new Event(index, exit));
-  }
-
-  /** The class path of this code: the fat jar when running from it, else (tests, IDE) this JVM's class path. */
-  static String classpath() {
-    Path jar = StorefrontProcess.thisJar();
-    return jar != null ? jar.toString() : System.getProperty("java.class.path");
+    return ChildEvents.start(command, QueryBenchChild.MARK, "process", index, events);
   }
 }

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AgentFleetTest {
 
-  private static AgentFleet.Event event(int agent, String type) {
-    return new AgentFleet.Event(agent, new JsonObject().put("event", type));
+  private static ChildEvents.Event event(int agent, String type) {
+    return new ChildEvents.Event(agent, new JsonObject().put("event", type));
   }
 
   private static long soon() {
@@ -43,7 +43,7 @@ class AgentFleetTest {
     assertTrue(e.getMessage().contains("agent 1 exited"), e.getMessage());
 
     AgentFleet.Inbox failing = new AgentFleet.Inbox();
-    failing.events.add(new AgentFleet.Event(0, new JsonObject().put("event", "error").put("message", "boom")));
+    failing.events.add(new ChildEvents.Event(0, new JsonObject().put("event", "error").put("message", "boom")));
     e = assertThrows(IllegalStateException.class, () -> AgentFleet.await(failing, 1, "ready", soon()));
     assertTrue(e.getMessage().contains("agent 0 failed: boom"), e.getMessage());
 
