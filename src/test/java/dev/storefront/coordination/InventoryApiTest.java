@@ -68,7 +68,7 @@ class InventoryApiTest {
   @DisplayName("the newest token writes; an older one, the same one again, or another lock's is a 409 with the current row")
   void fencing(VertxTestContext ctx) {
     LockService locks = LockService.of(vertx);
-    locks.acquire("sku-lock", 5000).compose(first -> first.release().compose(v -> locks.acquire("sku-lock", 5000))).compose(second -> {
+    locks.acquire("sku-lock", 5000).compose(first -> first.release().compose(v -> locks.acquire("sku-lock", 5000)).compose(second -> {
       long older = first.token();
       long newer = second.token();
       return http(PUT, "/inventory/SKU-1", put(5, older, "sku-lock")).compose(r -> {
