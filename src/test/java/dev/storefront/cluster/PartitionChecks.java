@@ -96,8 +96,12 @@ abstract class PartitionChecks {
   }
 
   /** The faults this run injects: one by default, all with {@code -Dstorefront.faults=all}. */
+  static boolean allFaults() {
+    return "all".equals(System.getProperty("storefront.faults"));
+  }
+
   static List<String> faultsToInject() {
-    return "all".equals(System.getProperty("storefront.faults"))
+    return allFaults()
         ? List.of("cut", "one-way", "pause", "kill") : List.of("cut");
   }
 
