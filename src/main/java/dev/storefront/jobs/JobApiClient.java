@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  */
 public final class JobApiClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).build();
   private final String base;
   private final Duration deadline;
 

@@ -75,7 +75,9 @@ public final class HttpVerticle extends VerticleBase {
         .setIdleTimeout(settings.integer("http.idleTimeoutSeconds"))
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxInitialLineLength(maxLine)
-        .setMaxHeaderSize(maxHeaders))
+        .setMaxHeaderSize(maxHeaders)
+        // HTTP/1.1 only, as the API is documented and tested: an Upgrade: h2c header is ignored
+        .setHttp2ClearTextEnabled(false))
         .requestHandler(requests)
         // what Vert.x cannot decode (request line, headers, their lengths) gets the JSON body too
         .invalidRequestHandler(request -> {
