@@ -59,14 +59,7 @@ public final class AgentFleet {
       }
       return new LoadResult(config, warmup, measured, cpuCores, agents, perAgent);
     } finally {
-      for (Process child : children) {
-        child.destroy();
-      }
-      for (Process child : children) {
-        if (!child.waitFor(5, TimeUnit.SECONDS)) {
-          child.destroyForcibly();
-        }
-      }
+      ChildEvents.stopAll(children);
     }
   }
 

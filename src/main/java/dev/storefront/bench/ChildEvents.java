@@ -71,6 +71,18 @@ final class ChildEvents {
     events.add(new Event(index, exit));
   }
 
+  /** Asks every child to stop (SIGTERM), then kills those still running after 5 s. */
+  static void stopAll(List<Process> children) throws InterruptedException {
+    for (Process child : children) {
+      child.destroy();
+    }
+    for (Process child : children) {
+      if (!child.waitFor(5, TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
+  }
+
   /** The class path of this code: the fat jar when running from it, else (tests, IDE) this JVM's class path. */
   static String classpath() {
     Path jar = StorefrontProcess.thisJar();

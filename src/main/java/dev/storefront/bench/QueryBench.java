@@ -143,14 +143,7 @@ public final class QueryBench {
       }
       return new Result(plan, seconds, results);
     } finally {
-      for (Process child : children) {
-        child.destroy();
-      }
-      for (Process child : children) {
-        if (!child.waitFor(5, TimeUnit.SECONDS)) {
-          child.destroyForcibly();
-        }
-      }
+      ChildEvents.stopAll(children);
     }
   }
 
