@@ -128,11 +128,7 @@ public final class ApLocks implements LockService {
 
   @Override
   public Future<FencedLock> acquire(String name, long timeoutMs, long leaseMs) {
-    if (timeoutMs < 0) {
-      throw new IllegalArgumentException("timeoutMs must be >= 0");
-    }
-    leases.check(leaseMs);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    long deadline = leases.acquireDeadline(timeoutMs, leaseMs);
     // Vert.x local locks need a timeout of at least 1 ms.
     return vertx.sharedData().getLocalLockWithTimeout(LOCAL_PREFIX + name, Math.max(1, timeoutMs))
         .recover(err -> Future.failedFuture(timedOut(name, timeoutMs)))

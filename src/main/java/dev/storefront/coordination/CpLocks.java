@@ -70,11 +70,7 @@ final class CpLocks implements LockService {
 
   @Override
   public Future<FencedLock> acquire(String name, long timeoutMs, long leaseMs) {
-    if (timeoutMs < 0) {
-      throw new IllegalArgumentException("timeoutMs must be >= 0");
-    }
-    leases.check(leaseMs);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    long deadline = leases.acquireDeadline(timeoutMs, leaseMs);
     return cp.reference(PREFIX + name)
         .compose(ref -> {
           String seen = lastSeen.get(name);
