@@ -157,26 +157,12 @@ class MultiHostIT {
   void counterExactFromAllHosts() throws Exception {
     int clientsPerHost = 4;
     int increments = 40;
-    List<Future<?>> done = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(HOSTS * clientsPerHost);
-    try {
-      for (StorefrontProcess s : serves) {
-        for (int c = 0; c < clientsPerHost; c++) {
-          done.add(pool.submit(() -> {
-            for (int i = 0; i < increments; i++) {
-              HttpResponse<String> r = Http.to(s).send("POST", "/counters/multihost-hits", "{\"delta\":1}");
-              assertEquals(200, r.statusCode(), r.body());
-            }
-            return null;
-          }));
-        }
+    onEveryHost(clientsPerHost, Duration.ofSeconds(120), http -> {
+      for (int i = 0; i < increments; i++) {
+        HttpResponse<String> r = http.send("POST", "/counters/multihost-hits", "{\"delta\":1}");
+        assertEquals(200, r.statusCode(), r.body());
       }
-      for (Future<?> f : done) {
-        f.get(120, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     for (StorefrontProcess s : serves) {
       assertEquals((long) HOSTS * clientsPerHost * increments,
           Http.json(Http.to(s).get("/counters/multihost-hits")).getLong("value"));
@@ -190,36 +176,21 @@ class MultiHostIT {
     int clientsPerHost = 2;
     int holds = 10;
     List<Long> tokens = Collections.synchronizedList(new ArrayList<>());
-    List<Future<?>> done = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(HOSTS * clientsPerHost);
-    try {
-      for (StorefrontProcess s : serves) {
-        for (int c = 0; c < clientsPerHost; c++) {
-          done.add(pool.submit(() -> {
-            Http http = Http.to(s);
-            for (int i = 0; i < holds; i++) {
-              HttpResponse<String> lock = http.send("POST", "/locks/multihost-guard", "{\"timeoutMs\":30000}");
-              assertEquals(200, lock.statusCode(), lock.body());
-              long token = Http.json(lock).getLong("token");
-              tokens.add(token);
-              // read-modify-write that only the lock makes safe: a compare-and-set that must never miss
-              long value = Http.json(http.get("/counters/multihost-guarded")).getLong("value");
-              HttpResponse<String> cas = http.send("POST", "/counters/multihost-guarded",
-                  "{\"expect\":" + value + ",\"update\":" + (value + 1) + "}");
-              assertEquals(200, cas.statusCode(), "another holder wrote inside the lock: " + cas.body());
-              HttpResponse<String> release = http.send("DELETE", "/locks/multihost-guard?token=" + token, null);
-              assertEquals(200, release.statusCode(), release.body());
-            }
-            return null;
-          }));
-        }
+    onEveryHost(clientsPerHost, Duration.ofSeconds(240), http -> {
+      for (int i = 0; i < holds; i++) {
+        HttpResponse<String> lock = http.send("POST", "/locks/multihost-guard", "{\"timeoutMs\":30000}");
+        assertEquals(200, lock.statusCode(), lock.body());
+        long token = Http.json(lock).getLong("token");
+        tokens.add(token);
+        // read-modify-write that only the lock makes safe: a compare-and-set that must never miss
+        long value = Http.json(http.get("/counters/multihost-guarded")).getLong("value");
+        HttpResponse<String> cas = http.send("POST", "/counters/multihost-guarded",
+            "{\"expect\":" + value + ",\"update\":" + (value + 1) + "}");
+        assertEquals(200, cas.statusCode(), "another holder wrote inside the lock: " + cas.body());
+        HttpResponse<String> release = http.send("DELETE", "/locks/multihost-guard?token=" + token, null);
+        assertEquals(200, release.statusCode(), release.body());
       }
-      for (Future<?> f : done) {
-        f.get(240, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
     int total = HOSTS * clientsPerHost * holds;
     assertEquals(total, new HashSet<>(tokens).size(), "fencing tokens are unique: " + tokens);
     assertEquals(total, Http.json(Http.to(serves.get(0)).get("/counters/multihost-guarded")).getLong("value"));
@@ -283,6 +254,25 @@ class MultiHostIT {
     });
     assertTrue(settled, "the /stats total never settled: " + last[0]);
     return last[0];
+  }
+
+  /** Runs {@code client} on {@code clientsPerHost} threads per host, each with its host's HTTP client; rethrows the first failure. */
+  private static void onEveryHost(int clientsPerHost, Duration within, java.util.function.Consumer<Http> client)
+      throws Exception {
+    List<Future<?>> done = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(HOSTS * clientsPerHost);
+    try {
+      for (StorefrontProcess s : serves) {
+        for (int c = 0; c < clientsPerHost; c++) {
+          done.add(pool.submit(() -> client.accept(Http.to(s))));
+        }
+      }
+      for (Future<?> f : done) {
+        f.get(within.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static Path generate(String name, long lines, long seed) throws Exception {
