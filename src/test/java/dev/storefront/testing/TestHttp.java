@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -47,9 +48,26 @@ public final class TestHttp {
     }
     return client.request(options)
         .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(Buffer.buffer(body)))
-        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(),
-            String.valueOf(resp.getHeader("content-type")).startsWith("application/json")
-                ? new JsonObject(b) : new JsonObject().put("text", b.toString()), resp.headers())))
+        .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), decode(method, uri, resp.statusCode(),
+            resp.headers(), b), resp.headers())))
         .eventually(() -> client.close());
+  }
+
+  /**
+   * The JSON body, or {@code {"text": ...}} for another content type; a body labelled JSON that does not decode comes
+   * back as {@code {"undecodable": text}} (and is reported on stderr with the status and headers) so that the test's
+   * own assertion fails with the answer in its message.
+   */
+  private static JsonObject decode(HttpMethod method, String uri, int status, MultiMap headers, Buffer body) {
+    if (!String.valueOf(headers.get("content-type")).startsWith("application/json")) {
+      return new JsonObject().put("text", body.toString());
+    }
+    try {
+      return new JsonObject(body);
+    } catch (DecodeException e) {
+      System.err.println("TestHttp: " + method + " " + uri + " answered " + status + " with a body labelled JSON that does not"
+          + " decode (" + e.getMessage() + "): " + body.length() + " bytes '" + body + "', headers " + headers.entries());
+      return new JsonObject().put("undecodable", body.toString());
+    }
   }
 }
