@@ -168,7 +168,9 @@ public final class SettingsSchema {
       integer("jobs", "partitionRows", 0, 0, Integer.MAX_VALUE, "feedback rows per partition; 0 picks one from the row count and the workers"),
       integer("jobs", "maxAttempts", 3, 1, 100, "attempts per map task before the job fails"),
       integer("jobs", "taskTimeoutMs", 30000, 100, 3600000, "time a map task may take before it is retried elsewhere"),
-      string("jobs", "faultInjection", "", "testing only: fail:<partition> or stall:<partition> makes the first attempt at that partition fail or stall")
+      string("jobs", "faultInjection", "", "testing only: fail:<partition> or stall:<partition> makes the first attempt at that partition fail or stall"),
+
+      string("dashboard", "benchDir", "target/bench", "directory whose bench reports the dashboard lists and serves (/bench/reports)")
   );
 
   private static final Map<String, Key> BY_DOTTED = KEYS.stream().collect(Collectors.toMap(Key::dotted, Function.identity()));

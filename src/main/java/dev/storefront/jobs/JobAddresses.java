@@ -18,6 +18,8 @@ public final class JobAddresses {
   public static final String RESULTS_PREFIX = "storefront.jobs.results.";
   /** Live progress of one job (publish): prefix + job id. */
   public static final String EVENTS_PREFIX = "storefront.jobs.events.";
+  /** Live progress of every job (publish): the same events as {@link #EVENTS_PREFIX}, for followers of all jobs. */
+  public static final String ALL_EVENTS = "storefront.jobs.events";
 
   /** Clustered map: job id -> job state. */
   public static final String STATE_MAP = "storefront.jobs";

@@ -35,6 +35,7 @@ public final class JobRoutes {
   }
 
   public static void mount(Router router, Vertx vertx, Settings settings) {
+    JobFeedRoutes.mount(router, vertx, settings); // first: /jobs/events and /jobs/sources are not /jobs/:id
     router.post("/jobs").handler(Params.query()).handler(ctx -> submit(ctx, vertx, settings));
     router.get("/jobs/:id").handler(Params.query()).handler(ctx -> respond(ctx, service(vertx).status(jobId(ctx))));
     router.get("/jobs/:id/result").handler(Params.query("word*", "top")).handler(ctx -> {

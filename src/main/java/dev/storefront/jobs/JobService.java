@@ -97,6 +97,28 @@ public final class JobService extends VerticleBase {
     return states.status(id);
   }
 
+  /**
+   * The states of the {@code limit} newest jobs, newest first, as {@link #status} reads them; ids whose state is
+   * gone (never written, or a job of a cluster that restarted) are skipped.
+   */
+  public Future<List<JsonObject>> recent(int limit) {
+    return states.latestId().compose(latest -> {
+      List<Future<JsonObject>> reads = new ArrayList<>();
+      for (long id = latest; id > 0 && id > latest - limit; id--) {
+        reads.add(states.status(id).otherwise((JsonObject) null));
+      }
+      return Future.all(reads).map(all -> {
+        List<JsonObject> found = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+          if (all.resultAt(i) != null) {
+            found.add(all.resultAt(i));
+          }
+        }
+        return found;
+      });
+    });
+  }
+
   /** Cancels a pending or running job (not found, or a conflict when it has ended); every node drops its tasks. */
   public Future<JsonObject> cancel(long id) {
     return lifecycle.cancel(id);

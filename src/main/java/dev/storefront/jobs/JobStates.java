@@ -83,6 +83,12 @@ final class JobStates {
   /** Announces a job's state (its {@code id} names the job) to every node that follows the job. */
   void publish(JsonObject state) {
     vertx.eventBus().publish(JobAddresses.EVENTS_PREFIX + state.getLong("id"), state);
+    vertx.eventBus().publish(JobAddresses.ALL_EVENTS, state);
+  }
+
+  /** The highest job id handed out so far in the cluster (0 before the first job). */
+  Future<Long> latestId() {
+    return vertx.sharedData().getCounter(JobAddresses.ID_COUNTER).compose(Counter::get);
   }
 
   /** Completes with the terminal state of job {@code id}, from its events or, if it already ended, its state. */

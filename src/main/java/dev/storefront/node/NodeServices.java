@@ -6,6 +6,7 @@ import dev.storefront.coordination.Coordination;
 import dev.storefront.coordination.InventoryRoutes;
 import dev.storefront.coordination.RequestStats;
 import dev.storefront.coordination.StatsRoutes;
+import dev.storefront.dashboard.DashboardRoutes;
 import dev.storefront.jobs.JobRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ final class NodeServices {
     AdminRoutes.mount(router, vertx, settings);
     InventoryRoutes.mount(router, vertx, settings);
     JobRoutes.mount(router, vertx, settings);
+    DashboardRoutes.mount(router, vertx, settings);
   }
 
   /** Counted locally per request; {@code StatsVerticle} flushes the counts to the cluster about once a second. */
