@@ -1,8 +1,10 @@
 package dev.storefront.jobs;
 
+import dev.storefront.cluster.NodeLocal;
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
 import dev.storefront.http.Params;
+import dev.storefront.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -10,6 +12,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a watcher of all jobs needs (the dashboard): {@code GET /jobs?limit=N} (the newest jobs' states),
@@ -25,6 +29,19 @@ final class JobFeedRoutes {
   static final long KEEP_ALIVE_MS = 15_000;
 
   private JobFeedRoutes() {
+  }
+
+  /** The open {@code /jobs/events} streams of one node ({@code storefront_jobs_followers}). */
+  static final class Followers {
+    final AtomicInteger open = new AtomicInteger();
+  }
+
+  static Followers followers(Vertx vertx) {
+    return NodeLocal.get(vertx, Followers.class, () -> {
+      Followers f = new Followers();
+      Metrics.of(vertx).gauge(Metrics.JOBS_FOLLOWERS, f.open::get);
+      return f;
+    });
   }
 
   static void mount(Router router, Vertx vertx, Settings settings) {
@@ -69,9 +86,16 @@ final class JobFeedRoutes {
         .putHeader("x-accel-buffering", "no");
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(JobAddresses.ALL_EVENTS);
     long[] timer = {-1};
+    AtomicInteger open = followers(vertx).open;
+    open.incrementAndGet();
+    boolean[] closed = {false};
     Runnable close = () -> {
-      consumer.unregister();
-      vertx.cancelTimer(timer[0]);
+      if (!closed[0]) { // close, exception and shutdown may all come
+        closed[0] = true;
+        open.decrementAndGet();
+        consumer.unregister();
+        vertx.cancelTimer(timer[0]);
+      }
     };
     response.closeHandler(v -> close.run());
     response.exceptionHandler(e -> close.run());

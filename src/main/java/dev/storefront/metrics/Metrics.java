@@ -39,6 +39,8 @@ public final class Metrics {
   public static final String JOBS_REDUCE = "storefront.jobs.reduce";
   /** Timer, tag {@code type} (file, feedback): one partition mapped by a worker of this node; its count is partitions mapped. */
   public static final String JOBS_MAP = "storefront.jobs.map";
+  /** Gauge: open {@code GET /jobs/events} streams on this node (dashboards following every job). */
+  public static final String JOBS_FOLLOWERS = "storefront.jobs.followers";
   /** Timer, tags {@code op} (counter.get, counter.update, lock.acquire, lock.release, lock.list, stats.flush) and {@code outcome}. */
   public static final String COORDINATION = "storefront.coordination";
   /** Gauge: members of the cluster as this node's cluster manager sees them (1 when not clustered). */
