@@ -63,6 +63,10 @@
     while (n >= 1000 && i < units.length - 1) { n /= 1000; i++; }
     return (i === 0 ? n : n.toFixed(n >= 100 ? 0 : 1)) + " " + units[i];
   }
+  function clock(seconds) {
+    const d = new Date(seconds * 1000);
+    return [d.getHours(), d.getMinutes(), d.getSeconds()].map((x) => String(x).padStart(2, "0")).join(":");
+  }
   function formatWhen(ms) {
     if (!ms) return "";
     const d = new Date(ms);
@@ -199,10 +203,14 @@
     const opts = Object.assign(chartSize(), {
       padding: [8, 8, 0, 0],
       cursor: { drag: { x: false, y: false } },
-      legend: { live: true },
-      scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(5, max * 1.15)] } },
+      legend: { live: false },
+      scales: {
+        x: { time: true, range: (u, min, max) => [max - WINDOW_SECONDS, max] }, // a steady 2-minute window
+        y: { range: (u, min, max) => [0, Math.max(5, max * 1.15)] },
+      },
       axes: [
-        { stroke: "#6b7685", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#e3e7ee" } },
+        { stroke: "#6b7685", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#e3e7ee" }, space: 70,
+          values: (u, vals) => vals.map((v) => clock(v)) },
         { stroke: "#6b7685", grid: { stroke: "#eef1f5" }, ticks: { stroke: "#e3e7ee" }, size: 56,
           values: (u, vals) => vals.map((v) => formatRate(v)) },
       ],
