@@ -158,9 +158,9 @@
       while (list.length > 2 && now - list[1].t >= RATE_SPAN_MS) list.shift();
       samples.set(name, list);
       const first = list[0];
-      const rate = now > first.t ? Math.max(0, (count - first.count) * 1000 / (now - first.t)) : 0;
+      const rate = now > first.t ? Math.max(0, (count - first.count) * 1000 / (now - first.t)) : undefined; // one sample: no rate yet
       rates.set(name, rate);
-      if (members.has(name)) total += rate;
+      if (members.has(name) && rate !== undefined) total += rate;
     }
     $("total-rate").textContent = formatRate(total) + " req/s";
     for (const row of $("members").tBodies[0].rows) {
@@ -179,7 +179,8 @@
       if (!series.byNode.has(name)) series.byNode.set(name, series.t.map(() => null));
     }
     for (const [name, values] of series.byNode) {
-      values.push(members.has(name) ? (rates.get(name) || 0) : null);
+      const rate = rates.get(name);
+      values.push(members.has(name) && rate !== undefined ? rate : null);
     }
     while (series.t.length > 0 && t - series.t[0] > WINDOW_SECONDS) {
       series.t.shift();
@@ -205,7 +206,8 @@
       cursor: { drag: { x: false, y: false } },
       legend: { live: false },
       scales: {
-        x: { time: true, range: (u, min, max) => [max - WINDOW_SECONDS, max] }, // a steady 2-minute window
+        // the last 2 minutes; while the page is younger, from its first sample (at least 30 s)
+        x: { time: true, range: (u, min, max) => [Math.max(max - WINDOW_SECONDS, Math.min(min, max - 30)), max] },
         y: { range: (u, min, max) => [0, Math.max(5, max * 1.15)] },
       },
       axes: [

@@ -194,7 +194,7 @@ class DashboardIT {
         .allMatch(td -> !td.getText().equals("–") && Double.parseDouble(td.getText().replace(",", "")) > 0));
     List<String> legend = browser.findElements(By.cssSelector("#rate-chart .u-legend .u-series .u-label")).stream()
         .map(WebElement::getText).toList();
-    assertEquals(List.of("time", "node-1", "node-2"), legend);
+    assertEquals(List.of("node-1", "node-2"), legend);
 
     // the bench report, listed and opened
     WebElement report = waitUpTo(10).until(d -> d.findElement(By.cssSelector("#reports li[data-report='http-20260101-120000/report.html'] a")));

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The system's headless Chromium driven through its chromedriver (Debian packages {@code chromium} and
@@ -20,6 +22,12 @@ public final class HeadlessChromium {
   public static final String TAG = "browser";
   public static final Path BROWSER = Path.of("/usr/bin/chromium");
   public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  /** Held, so the level sticks: no DevTools binding matches every Chromium, and the tests use none. */
+  private static final Logger CDP_LOG = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+  static {
+    CDP_LOG.setLevel(Level.SEVERE);
+  }
 
   private HeadlessChromium() {
   }
