@@ -25,7 +25,7 @@ final class JobFeedRoutes {
 
   static final int MAX_LIMIT = 100;
   static final int MAX_SOURCES = 500;
-  /** A comment line this often keeps proxies from closing a quiet stream and finds clients that left. */
+  /** A comment line this often (or at half of http.idleTimeoutSeconds) keeps a quiet stream open and finds clients that left. */
   static final long KEEP_ALIVE_MS = 15_000;
 
   private JobFeedRoutes() {
@@ -51,7 +51,9 @@ final class JobFeedRoutes {
           .onSuccess(jobs -> ctx.json(new JsonObject().put("jobs", new JsonArray(jobs))))
           .onFailure(ctx::fail);
     });
-    router.get("/jobs/events").handler(Params.query()).handler(ctx -> follow(ctx, vertx));
+    // more often than http.idleTimeoutSeconds would close a quiet stream
+    long keepAliveMs = Math.max(500, Math.min(KEEP_ALIVE_MS, settings.integer("http.idleTimeoutSeconds") * 1000L / 2));
+    router.get("/jobs/events").handler(Params.query()).handler(ctx -> follow(ctx, vertx, keepAliveMs));
     String dataDir = settings.string("jobs.dataDir");
     boolean feedback = !settings.string("db.url").isBlank();
     router.get("/jobs/sources").handler(Params.query()).handler(ctx -> vertx
@@ -77,7 +79,7 @@ final class JobFeedRoutes {
    * progress events (never a job's end): the write queue never grows without bound. Closing the connection
    * unregisters the consumer and the keep-alive timer; a node that drains ends the stream (the client reconnects).
    */
-  private static void follow(RoutingContext ctx, Vertx vertx) {
+  private static void follow(RoutingContext ctx, Vertx vertx, long keepAliveMs) {
     service(vertx); // 503 before the stream opens when there is no job service
     HttpServerResponse response = ctx.response();
     response.setChunked(true)
@@ -114,7 +116,7 @@ final class JobFeedRoutes {
       }
       response.write("event: progress\ndata: " + state.encode() + "\n\n");
     });
-    timer[0] = vertx.setPeriodic(KEEP_ALIVE_MS, t -> {
+    timer[0] = vertx.setPeriodic(keepAliveMs, t -> {
       if (!response.closed()) {
         response.write(": keep-alive\n\n");
       }

@@ -3,9 +3,12 @@ package dev.storefront.jobs;
 import dev.storefront.config.Settings;
 import dev.storefront.testing.Await;
 import dev.storefront.testing.Http;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -24,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static dev.storefront.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,6 +115,32 @@ class JobFeedRoutesTest {
     stream.body().close();
     assertTrue(Await.eventually(Duration.ofSeconds(10), () -> JobFeedRoutes.followers(vertx).open.get() == 0),
         "the closed stream's consumer was not released");
+  }
+
+  @Test
+  @DisplayName("a server shutting down (a node draining) ends an open /jobs/events stream cleanly and at once (without the shutdown handler the connection is cut: IOException)")
+  void drainEndsStream() throws Exception {
+    Router router = Router.router(vertx);
+    Settings settings = Settings.defaults();
+    JobFeedRoutes.mount(router, vertx, settings);
+    HttpServer server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/jobs/events"))
+        .timeout(Duration.ofSeconds(60)).build();
+    HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = lines.readLine()) != null && !line.equals("event: open")) {
+      // opened
+    }
+    long start = System.nanoTime();
+    Future<Void> shutdown = server.shutdown(30, TimeUnit.SECONDS);
+    while (lines.readLine() != null) {
+      // the rest of the stream, until the server ends it
+    }
+    await(shutdown);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertTrue(seconds < 10, "the stream ended " + seconds + " s after the shutdown began (its timeout: 30 s)");
+    assertTrue(Await.eventually(Duration.ofSeconds(10), () -> JobFeedRoutes.followers(vertx).open.get() == 0));
   }
 
   @Test
