@@ -9,7 +9,6 @@ import dev.storefront.testing.SteadyLoad;
 import dev.storefront.testing.TestCluster;
 import dev.storefront.testing.TestDatabase;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * PostgreSQL restarted under steady load, against {@code serve} with real node JVMs: a PostgreSQL of the test's own
  * (embedded, fixed port and data directory) is stopped, kept down while clients keep asking, and started again.
+ * Untagged: it never uses the shared test PostgreSQL, so .ci/run's second pass (no PostgreSQL on 127.0.0.1:5432)
+ * would run it exactly as the first.
  */
-@Tag("database")
 class DatabaseRestartIT {
 
   private static final String DB = "sf_restart_it";

@@ -28,11 +28,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -53,6 +57,7 @@ class ServeIT {
 
   private static final int DRAIN_MS = 5000;
   private static final int CLIENTS = 8;
+  private static final String SECRET = "Pw-" + UUID.randomUUID().toString().substring(0, 12);
   private static CompletableFuture<String> followerEnd;
   private static final Pattern PID = Pattern.compile("\\(pid (\\d+)\\)");
   private static StorefrontProcess serve;
@@ -61,7 +66,9 @@ class ServeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    db = TestDatabase.withSampleData("sf_serve_it");
+    DatabaseUrl plain = TestDatabase.withSampleData("sf_serve_it");
+    // a password the test PostgreSQL does not check (it trusts local connections), to see where it shows
+    db = new DatabaseUrl(plain.host(), plain.port(), plain.database(), plain.user(), SECRET);
     int port = FreePorts.any();
     List<String> args = new ArrayList<>(List.of("serve", "--processes", "2", "--event-loops", "1", "--port", String.valueOf(port),
         "--db-url", db.uri(), "--set", "node.drainTimeoutMs=" + DRAIN_MS, "--set", "stats.flushIntervalMs=500"));
@@ -69,6 +76,33 @@ class ServeIT {
     serve = StorefrontProcess.start(FatJar.path(), args, port);
     http = new Http(port);
     assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());
+  }
+
+  @Test
+  @Order(0)
+  @DisplayName("the database password given to serve (through the launcher) is in no command line of serve or its nodes, "
+      + "nor in the output; the settings file handed to the nodes is their owner's alone")
+  void passwordHidden() throws Exception {
+    List<ProcessHandle> all = new ArrayList<>(List.of(serve.process().toHandle()));
+    all.addAll(serve.process().descendants().toList());
+    assertTrue(all.size() >= 3, "serve and its 2 nodes: " + all);
+    int configs = 0;
+    for (ProcessHandle p : all) {
+      String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+          StandardCharsets.UTF_8).replace('\0', ' ');
+      assertFalse(cmdline.contains(SECRET), "pid " + p.pid() + ": " + cmdline);
+      List<String> words = List.of(cmdline.split(" "));
+      int config = words.indexOf("--config");
+      if (config >= 0) {
+        configs++;
+        Path file = Path.of(words.get(config + 1));
+        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+            Files.getPosixFilePermissions(file), "the settings file handed to the node: " + file);
+      }
+    }
+    assertEquals(2, configs, "each node reads its settings from the file");
+    assertTrue(serve.output().contains(db.display()), "the ready line names the database, masked:\n" + serve.output());
+    assertFalse(serve.output().contains(SECRET), serve.output());
   }
 
   @Test
