@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +37,18 @@ final class ChildEvents {
   /** Starts {@code command} (its stderr inherited) and reads its events into {@code events}. */
   static Process start(List<String> command, String mark, String label, int index, BlockingQueue<Event> events)
       throws IOException {
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return start(command, Map.of(), mark, label, index, events);
+  }
+
+  /**
+   * As {@link #start(List, String, String, int, BlockingQueue)}, with {@code env} added to the child's environment:
+   * where secrets go, since a command line is readable by every user of the machine ({@code /proc/PID/cmdline}).
+   */
+  static Process start(List<String> command, Map<String, String> env, String mark, String label, int index,
+                       BlockingQueue<Event> events) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     Thread reader = new Thread(() -> read(p, mark, label, index, events), "bench-" + label + "-" + index);
     reader.setDaemon(true);
     reader.start();

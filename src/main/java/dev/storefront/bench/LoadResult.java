@@ -105,6 +105,7 @@ public record LoadResult(LoadConfig config, PhaseStats warmup, PhaseStats measur
         .put("seconds", round(seconds(), 3))
         .put("requestsPerSec", round(requestsPerSecond(), 1))
         .put("latencyMs", total.getJsonObject("latencyMs"))
+        .put("latencyMsByOutcome", measured.total().latencyByOutcomeJson())
         .put("sendLagMs", config.openModel() ? new JsonObject()
             .put("p50", round(sendLagMs(50), 3)).put("p99", round(sendLagMs(99), 3)).put("max", round(sendLagMaxMs(), 3)) : null)
         .put("errors", total.getJsonObject("errors"))
@@ -153,6 +154,14 @@ public record LoadResult(LoadConfig config, PhaseStats warmup, PhaseStats measur
     sb.append(String.format(Locale.ROOT, "  latency ms%s: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
         config.openModel() ? " (from intended send time)" : "",
         latencyMs(50), latencyMs(90), latencyMs(99), latencyMs(99.9), maxLatencyMs()));
+    JsonObject byOutcome = measured.total().latencyByOutcomeJson();
+    if (byOutcome != null) {
+      JsonObject ok = byOutcome.getJsonObject("ok");
+      JsonObject bad = byOutcome.getJsonObject("errorStatus");
+      sb.append(String.format(Locale.ROOT, "  of which successful: %d, p50 %.3f  p99 %.3f  max %.3f; error statuses: %d, p50 %.3f  p99 %.3f  max %.3f%n",
+          ok.getLong("responses"), ok.getDouble("p50"), ok.getDouble("p99"), ok.getDouble("max"),
+          bad.getLong("responses"), bad.getDouble("p50"), bad.getDouble("p99"), bad.getDouble("max")));
+    }
     if (config.openModel()) {
       sb.append(String.format(Locale.ROOT, "  of which before the send (all connections busy, or the generator late): p50 %.3f  p99 %.3f  max %.3f%n",
           sendLagMs(50), sendLagMs(99), sendLagMaxMs()));

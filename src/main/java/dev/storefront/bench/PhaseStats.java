@@ -108,7 +108,7 @@ public final class PhaseStats {
     for (RequestStats s : new RequestStats[] {second(intendedNs), total, named}) {
       if (s != null) {
         s.responses++;
-        s.recordLatency(micros);
+        s.recordLatency(micros, kind == null);
         if (kind != null) {
           s.errors[kind.ordinal()]++;
         }

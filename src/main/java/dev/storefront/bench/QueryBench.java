@@ -3,6 +3,7 @@ package dev.storefront.bench;
 import dev.storefront.bench.ChildEvents.Event;
 
 import dev.storefront.cluster.JavaCommand;
+import dev.storefront.db.DatabaseUrl;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,6 +52,14 @@ public final class QueryBench {
       if (warmupMs < 0) {
         throw new IllegalArgumentException("--warmup must not be negative");
       }
+    }
+
+    /** As a record's, with the URL's password masked. */
+    @Override
+    public String toString() {
+      return "Plan[dbUrl=" + DatabaseUrl.masked(dbUrl) + ", processes=" + processes + ", connections=" + connections
+          + ", queries=" + queries + ", productId=" + productId + ", warmupMs=" + warmupMs + ", durationMs="
+          + durationMs + ", timeoutMs=" + timeoutMs + "]";
     }
   }
 
@@ -176,10 +186,10 @@ public final class QueryBench {
 
   private static Process startChild(Plan plan, String classpath, int index, BlockingQueue<Event> events) throws IOException {
     List<String> command = JavaCommand.jvm().options(CHILD_JVM_OPTIONS)
-        .classpath(classpath, QueryBenchChild.class.getName(), List.of(plan.dbUrl(),
-            Integer.toString(plan.connections()), Integer.toString(plan.queries()), Integer.toString(plan.productId()),
+        .classpath(classpath, QueryBenchChild.class.getName(), List.of(Integer.toString(plan.connections()), Integer.toString(plan.queries()), Integer.toString(plan.productId()),
             Integer.toString(index), Long.toString(plan.warmupMs()), Long.toString(plan.durationMs())))
         .toList();
-    return ChildEvents.start(command, QueryBenchChild.MARK, "process", index, events);
+    return ChildEvents.start(command, Map.of(QueryBenchChild.DB_URL_ENV, plan.dbUrl()), QueryBenchChild.MARK, "process",
+        index, events);
   }
 }

@@ -27,13 +27,17 @@ import java.util.concurrent.TimeUnit;
  * is log): {@code ready} once connected; then, on the line {@code go} on stdin, fires all N queries at once
  * round-robin over its connections, waits for all, and prints {@code result} (or {@code error}) and exits.
  *
- * <p>Arguments: {@code DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_MS DURATION_MS}: before
+ * <p>The database URL comes in the environment ({@value #DB_URL_ENV}), never on the command line, where any user
+ * of the machine could read its password. Arguments: {@code CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_MS
+ * DURATION_MS}: before
  * reporting ready it keeps N queries in flight for WARMUP_MS, unmeasured, so the JIT has compiled the client's paths. With DURATION_MS 0 the measured run is N queries fired at once (what bench queries does without --duration); otherwise it keeps
  * N queries in flight for DURATION_MS and counts those answered within that window (pgbench {@code -T}'s measure).
  */
 public final class QueryBenchChild extends VerticleBase {
 
   static final String MARK = "@bench ";
+  /** The environment variable that carries the database URL (the one {@code db.url} is read from, too). */
+  static final String DB_URL_ENV = "STOREFRONT_DB_URL";
   static final String GO = "go";
   static final int PIPELINING_LIMIT = 256;
 
@@ -51,21 +55,22 @@ public final class QueryBenchChild extends VerticleBase {
 
   public static void main(String[] args) {
     PrintStream out = System.out;
-    int process = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+    int process = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setPreferNativeTransport(true));
     int code = 0;
     try {
-      if (args.length != 7) {
-        throw new IllegalArgumentException(
-            "usage: QueryBenchChild DB_URL CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_MS DURATION_MS");
+      String dbUrl = System.getenv(DB_URL_ENV);
+      if (args.length != 6 || dbUrl == null || dbUrl.isBlank()) {
+        throw new IllegalArgumentException("usage: " + DB_URL_ENV
+            + "=URL QueryBenchChild CONNECTIONS QUERIES PRODUCT_ID PROCESS_INDEX WARMUP_MS DURATION_MS");
       }
-      long durationMs = Long.parseLong(args[6]);
-      PgConnectOptions options = DatabaseUrl.parse(args[0]).connectOptions()
+      long durationMs = Long.parseLong(args[5]);
+      PgConnectOptions options = DatabaseUrl.parse(dbUrl).connectOptions()
           .setPipeliningLimit(PIPELINING_LIMIT).setCachePreparedStatements(true);
-      int queries = Integer.parseInt(args[2]);
-      QueryBenchChild child = new QueryBenchChild(options, Integer.parseInt(args[1]), Integer.parseInt(args[3]));
+      int queries = Integer.parseInt(args[1]);
+      QueryBenchChild child = new QueryBenchChild(options, Integer.parseInt(args[0]), Integer.parseInt(args[2]));
       await(vertx.deployVerticle(child));
-      long warmupMs = Long.parseLong(args[5]);
+      long warmupMs = Long.parseLong(args[4]);
       if (warmupMs > 0) {
         JsonObject warm = await(child.sustain(queries, warmupMs));
         if (warm.getLong("errors") > 0) {

@@ -17,6 +17,8 @@ public final class RequestStats {
 
   /** Latencies in microseconds, from each request's intended send time to its response (any status). */
   final Histogram latency = newHistogram();
+  /** The part of {@link #latency} for successful responses (1xx-3xx); the rest is that of error statuses. */
+  final Histogram okLatency = newHistogram();
   final long[] errors = new long[ErrorKind.values().length];
   /** Responses (any status) to requests sent in this set. */
   long responses;
@@ -98,9 +100,39 @@ public final class RequestStats {
     latency.recordValue(Math.max(0, micros));
   }
 
+  void recordLatency(long micros, boolean ok) {
+    recordLatency(micros);
+    if (ok) {
+      okLatency.recordValue(Math.max(0, micros));
+    }
+  }
+
+  /**
+   * Latency percentiles (ms) of the successful responses and of those with an error status (4xx, 5xx), apart: under
+   * overload, how long answered requests took and how fast the shed ones were told. Null when no response had an
+   * error status (then {@code latencyMs} is the successful ones').
+   */
+  public JsonObject latencyByOutcomeJson() {
+    Histogram failed = latency.copy();
+    failed.subtract(okLatency);
+    if (failed.getTotalCount() == 0) {
+      return null;
+    }
+    return new JsonObject().put("ok", percentilesJson(okLatency)).put("errorStatus", percentilesJson(failed));
+  }
+
+  private static JsonObject percentilesJson(Histogram h) {
+    boolean none = h.getTotalCount() == 0;
+    return new JsonObject().put("responses", h.getTotalCount())
+        .put("p50", none ? 0 : LoadResult.round(h.getValueAtPercentile(50) / 1000.0, 3))
+        .put("p99", none ? 0 : LoadResult.round(h.getValueAtPercentile(99) / 1000.0, 3))
+        .put("max", none ? 0 : LoadResult.round(h.getMaxValue() / 1000.0, 3));
+  }
+
   /** Adds {@code other}'s counts and histogram to this one's. */
   public RequestStats add(RequestStats other) {
     latency.add(other.latency);
+    okLatency.add(other.okLatency);
     for (int k = 0; k < errors.length; k++) {
       errors[k] += other.errors[k];
     }
@@ -132,7 +164,7 @@ public final class RequestStats {
   JsonObject encode() {
     JsonObject json = new JsonObject().put("responses", responses).put("completed", completed)
         .put("waited", waited).put("late", late).put("dropped", dropped)
-        .put("latency", encodeHistogram(latency));
+        .put("latency", encodeHistogram(latency)).put("okLatency", encodeHistogram(okLatency));
     for (ErrorKind k : ErrorKind.values()) {
       json.put(k.label(), errors(k));
     }
@@ -150,6 +182,9 @@ public final class RequestStats {
       s.errors[k.ordinal()] = json.getLong(k.label(), 0L);
     }
     s.latency.add(decodeHistogram(json.getString("latency")));
+    if (json.containsKey("okLatency")) {
+      s.okLatency.add(decodeHistogram(json.getString("okLatency")));
+    }
     return s;
   }
 

@@ -1,6 +1,7 @@
 package dev.storefront.bench;
 
 import dev.storefront.cluster.JavaCommand;
+import dev.storefront.db.DatabaseUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,10 +91,49 @@ public final class StorefrontProcess implements AutoCloseable {
    */
   public static StorefrontProcess start(List<String> prefix, Path jar, List<String> args, String host, int port)
       throws IOException {
+    Launch launch = Launch.of(args);
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.addAll(JavaCommand.jvm().options(JVM_OPTIONS).jar(jar, args).toList());
-    log.info("starting {}", String.join(" ", cmd));
-    return new StorefrontProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), host, port);
+    cmd.addAll(JavaCommand.jvm().options(JVM_OPTIONS).jar(jar, launch.args()).toList());
+    log.info("starting {}{}", String.join(" ", masked(cmd)),
+        launch.env().isEmpty() ? "" : " (with " + String.join(", ", launch.env().keySet()) + " in its environment)");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(launch.env());
+    return new StorefrontProcess(pb.start(), host, port);
+  }
+
+  /** The environment variable a Storefront reads {@code db.url} from. */
+  static final String DB_URL_ENV = "STOREFRONT_DB_URL";
+
+  /**
+   * The arguments of a Storefront to start, and what goes into its environment instead: a database URL
+   * ({@code --db-url URL}, {@code --db-url=URL}, {@code --set db.url=URL}) travels as {@value #DB_URL_ENV}, since a
+   * command line is readable by every user of the machine ({@code /proc/PID/cmdline}, {@code ps}) and gets logged.
+   * The environment ranks below command-line settings and above a settings file, as {@code --db-url} does there.
+   */
+  record Launch(List<String> args, Map<String, String> env) {
+
+    static Launch of(List<String> args) {
+      List<String> kept = new ArrayList<>();
+      Map<String, String> env = new TreeMap<>();
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        if (a.equals("--db-url") && i + 1 < args.size()) {
+          env.put(DB_URL_ENV, args.get(++i));
+        } else if (a.startsWith("--db-url=")) {
+          env.put(DB_URL_ENV, a.substring("--db-url=".length()));
+        } else if (a.equals("--set") && i + 1 < args.size() && args.get(i + 1).startsWith("db.url=")) {
+          env.put(DB_URL_ENV, args.get(++i).substring("db.url=".length()));
+        } else {
+          kept.add(a);
+        }
+      }
+      return new Launch(List.copyOf(kept), Map.copyOf(env));
+    }
+  }
+
+  /** Each word of a command with any URL's password masked ({@link DatabaseUrl#masked}): safe to print. */
+  static List<String> masked(List<String> command) {
+    return command.stream().map(DatabaseUrl::masked).toList();
   }
 
   /**

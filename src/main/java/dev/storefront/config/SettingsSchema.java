@@ -108,7 +108,7 @@ public final class SettingsSchema {
       integer("http", "idleTimeoutSeconds", 120, 1, 86400, "a connection with no bytes moving for this long is closed; a later request's line and headers must also be complete within it of the previous response"),
       integer("http", "requestHeadTimeoutMs", 10000, 100, 600_000, "a new connection's first request line and headers must be complete within this (else it is closed: a client trickling bytes resets the idle timeout)"),
       integer("http", "requestBodyTimeoutMs", 30000, 100, 3_600_000, "a request body must be complete within this of its headers; else 408 and the connection closes"),
-      integer("http", "maxInFlight", 1024, 1, 1_000_000, "requests in flight per node (all its event loops); past it a request is answered 503 with Retry-After at once"),
+      integer("http", "maxInFlight", 128, 1, 1_000_000, "requests in flight per node (all its event loops, open event streams included); past it a request is answered 503 with Retry-After at once"),
 
       string("db", "url", "", "postgresql://user:pass@host:port/db of an external PostgreSQL; empty starts the embedded one"),
       string("db", "embeddedDir", "target/storefront-pg", "data directory of the embedded PostgreSQL"),

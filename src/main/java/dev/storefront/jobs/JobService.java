@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A node's word-count job service (one per Vert.x instance, found with {@link #of}): deploys the node's
@@ -31,6 +33,11 @@ public final class JobService extends VerticleBase {
   private KeptResults results;
   private JobPlanner planner;
   private JobLifecycle lifecycle;
+  private long membersWatch = -1;
+  private Set<String> knownMembers;
+
+  /** How often the members are compared, to end the jobs of a coordinator that left. */
+  static final long MEMBERS_POLL_MS = 1000;
 
   /** Deploys the job service and its workers on {@code vertx} (one node). */
   public static Future<Void> deploy(Vertx vertx, Settings settings) {
@@ -62,14 +69,39 @@ public final class JobService extends VerticleBase {
     ready.add(vertx.deployVerticle(queue)
         .compose(v -> vertx.deployVerticle(() -> new WordCountWorker(queue), workerOptions)));
     ready.add(planner.announce());
+    watchCoordinators();
     return Future.all(ready).onSuccess(v -> {
       NodeLocal.register(vertx, JobService.class, this);
       LOG.info("jobs: {} word-count worker(s) on node {}", workers, nodeId);
     });
   }
 
+  /**
+   * Every {@value #MEMBERS_POLL_MS} ms, compares the cluster's members with the last look; when one has left, ends as
+   * failed the jobs it was coordinating ({@link JobStates#failOrphans}). The cluster manager's member list is local:
+   * the poll costs no remote call, and a departure is acted on within a poll of Hazelcast declaring the member dead.
+   */
+  private void watchCoordinators() {
+    knownMembers = new HashSet<>(NodeIdentity.liveNodeIds(vertx));
+    membersWatch = vertx.setPeriodic(MEMBERS_POLL_MS, t -> {
+      Set<String> now = new HashSet<>(NodeIdentity.liveNodeIds(vertx));
+      boolean left = !now.containsAll(knownMembers);
+      knownMembers = now;
+      if (left) {
+        states.failOrphans(now)
+            .onSuccess(ids -> {
+              if (!ids.isEmpty()) {
+                LOG.warn("jobs {}: their coordinating node left the cluster; marked failed", ids);
+              }
+            })
+            .onFailure(e -> LOG.warn("jobs: could not mark the jobs of a departed node failed: {}", e.toString()));
+      }
+    });
+  }
+
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(membersWatch);
     NodeLocal.unregister(vertx, JobService.class, this);
     results.close();
     JobCodecs.unregister(vertx.eventBus());

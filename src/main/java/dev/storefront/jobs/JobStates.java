@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Counter;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -17,7 +19,7 @@ import java.util.function.Consumer;
  * The state of every job as any node of the cluster sees it: a clustered map (job id to state) that the job's
  * coordinator writes, a clustered counter of the partitions done per job, the clustered counter that hands out job
  * ids, and the events published per job at each change. A job whose coordinator left the cluster before it ended
- * reads as failed.
+ * reads as failed, and the surviving nodes write it so ({@link #failOrphans}).
  */
 final class JobStates {
 
@@ -57,6 +59,34 @@ final class JobStates {
     }));
   }
 
+  /**
+   * Writes {@code failed} (with the reason) for every job not yet ended whose coordinator is not among {@code live},
+   * and publishes that end, so that followers of its events (server-sent events, {@link #awaitTerminal}) end too
+   * instead of waiting for a coordinator that is gone. Every surviving node may do it: the write is the same.
+   * Completes with the ids so ended.
+   */
+  Future<List<Long>> failOrphans(Set<String> live) {
+    return stateMap().compose(m -> m.entries().compose(all -> {
+      List<Future<Long>> ended = new ArrayList<>();
+      for (JsonObject s : all.values()) {
+        if (!TERMINAL.contains(s.getString("state")) && !live.contains(s.getString("coordinator"))) {
+          long id = s.getLong("id");
+          JsonObject failed = s.copy().put("state", "failed").put("error", coordinatorLeft(id))
+              .put("finishedAt", System.currentTimeMillis());
+          ended.add(m.put(String.valueOf(id), failed).map(v -> {
+            publish(failed);
+            return id;
+          }));
+        }
+      }
+      return Future.all(ended).map(f -> f.<Long>list());
+    }));
+  }
+
+  private static String coordinatorLeft(long id) {
+    return "the node coordinating job " + id + " left the cluster";
+  }
+
   /** A job's state as any node sees it; fails with a not-found {@link Failure} for an unknown id. */
   Future<JsonObject> status(long id) {
     return stateMap().compose(m -> m.get(String.valueOf(id))).compose(s -> {
@@ -66,7 +96,7 @@ final class JobStates {
       JsonObject state = s.copy();
       String st = state.getString("state");
       if (!TERMINAL.contains(st) && !NodeIdentity.liveNodeIds(vertx).contains(state.getString("coordinator"))) {
-        state.put("state", "failed").put("error", "the node coordinating job " + id + " left the cluster");
+        state.put("state", "failed").put("error", coordinatorLeft(id)); // until a surviving node writes it (failOrphans)
       }
       long now = System.currentTimeMillis();
       Long started = state.getLong("startedAt", state.getLong("submittedAt"));

@@ -55,6 +55,7 @@ class PhaseStatsTest {
       assertEquals(all.total().latencyMs(p), merged.total().latencyMs(p), "p" + p + ": exact, never averaged");
     }
     assertEquals(all.total().summaryJson(), merged.total().summaryJson());
+    assertEquals(all.total().latencyByOutcomeJson(), merged.total().latencyByOutcomeJson(), "ok and error-status latencies too");
     assertSame(all.total(), merged.total(), "total");
     assertEquals(all.seconds().size(), merged.seconds().size());
     for (int s = 0; s < all.seconds().size(); s++) {
@@ -74,8 +75,11 @@ class PhaseStatsTest {
     JsonObject a = actual.encode();
     e.remove("latency");
     a.remove("latency");
+    e.remove("okLatency");
+    a.remove("okLatency");
     assertEquals(e, a, what);
     assertEquals(expected.latency(), actual.latency(), what);
+    assertEquals(expected.okLatency, actual.okLatency, what);
     assertEquals(expected.latency().getTotalCount(), actual.latency().getTotalCount(), what);
   }
 
@@ -94,5 +98,24 @@ class PhaseStatsTest {
     PhaseStats merged = fast.add(slow);
     assertEquals(100, merged.total().latencyMs(99), 0.1, "2% of requests took 100 ms: the p99 is 100 ms");
     assertEquals(50.5, averaged, 0.1, "the average of the agents' p99 says 50 ms");
+  }
+
+  @Test
+  @DisplayName("latencies of successful responses and of error statuses are kept apart: fast 503s do not hide slow 200s")
+  void latencyByOutcome() {
+    PhaseStats p = new PhaseStats("measured", 5 * SECOND, 1000);
+    for (int i = 0; i < 100; i++) {
+      p.response(0, 40_000_000L, 200, null);   // 40 ms
+      p.response(0, 1_000_000L, 503, null);    // 1 ms
+      p.response(0, 1_000_000L, 503, null);
+    }
+    JsonObject split = p.total().latencyByOutcomeJson();
+    assertEquals(100, split.getJsonObject("ok").getLong("responses"));
+    assertEquals(40.0, split.getJsonObject("ok").getDouble("p99"), 0.1);
+    assertEquals(200, split.getJsonObject("errorStatus").getLong("responses"));
+    assertEquals(1.0, split.getJsonObject("errorStatus").getDouble("p99"), 0.01);
+    PhaseStats clean = new PhaseStats("measured", 5 * SECOND, 1000);
+    clean.response(0, 1_000_000L, 200, null);
+    assertEquals(null, clean.total().latencyByOutcomeJson(), "no split without error statuses");
   }
 }

@@ -60,9 +60,22 @@ public final class TestDatabase {
     return server;
   }
 
+  /**
+   * A PostgreSQL of the caller's own, embedded whatever {@value #ENV} says, with its data in {@code dataDir}: for tests
+   * that stop and start the server (the shared one must stay up for every other test). Its caller needs no tag: such
+   * a test runs the same way in both of .ci/run's passes, so its second run would prove nothing new.
+   */
+  public static RestartablePostgres restartable(Path dataDir) {
+    return new RestartablePostgres(dataDir);
+  }
+
   /** A new empty database (dropped first if a previous run left it). */
   public static DatabaseUrl fresh(String name) {
-    DatabaseUrl admin = server();
+    return fresh(server(), name);
+  }
+
+  /** A new empty database on the server of {@code admin} (dropped first if a previous run left it). */
+  public static DatabaseUrl fresh(DatabaseUrl admin, String name) {
     try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
          Statement st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
@@ -82,7 +95,12 @@ public final class TestDatabase {
 
   /** A new database with the schema only. */
   public static DatabaseUrl withSchema(String name) {
-    DatabaseUrl url = fresh(name);
+    return withSchema(server(), name);
+  }
+
+  /** A new database with the schema only, on the server of {@code admin}. */
+  public static DatabaseUrl withSchema(DatabaseUrl admin, String name) {
+    DatabaseUrl url = fresh(admin, name);
     try (InputStream in = TestDatabase.class.getResourceAsStream("/db/schema.sql")) {
       execute(url, "SET client_min_messages = warning; " + new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -93,7 +111,12 @@ public final class TestDatabase {
 
   /** A small catalog for the bench tests: the schema, brand 1 and product 100 with {@code skus} SKUs (ids 1..skus). */
   public static DatabaseUrl withOneProduct(String name, int skus) {
-    DatabaseUrl url = withSchema(name);
+    return withOneProduct(server(), name, skus);
+  }
+
+  /** As {@link #withOneProduct(String, int)}, on the server of {@code admin}. */
+  public static DatabaseUrl withOneProduct(DatabaseUrl admin, String name, int skus) {
+    DatabaseUrl url = withSchema(admin, name);
     execute(url, "INSERT INTO brand (brand_id, brand_name) VALUES (1, 'Bench brand');"
         + " INSERT INTO product (product_id, product_name, brand_id) VALUES (100, 'Bench product', 1);"
         + " INSERT INTO product_color (product_color_id, product_color_name) VALUES (1, 'red');"
