@@ -3,6 +3,7 @@ package dev.storefront.node;
 import dev.storefront.catalog.CatalogRoutes;
 import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
+import dev.storefront.http.ApiContract;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
 import dev.storefront.http.InFlightLimit;
@@ -20,6 +21,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -31,12 +33,15 @@ import java.util.function.BiConsumer;
 public final class HttpVerticle extends VerticleBase {
 
   private static final String STATS_PATH = "/stats";
+  /** Operations served without contract validation (see README: what validation costs). */
+  static final Set<String> UNCHECKED = Set.of();
   public static final CharSequence NODE_HEADER = HttpHeaders.createOptimized("X-Storefront-Node");
 
   private final BiConsumer<Router, Settings> extraRoutes;
   private final Runnable onRequest;
   private ProductRepository repository;
   private HttpServer server;
+  private Router router;
   private final CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
   private long drainMs;
 
@@ -52,7 +57,13 @@ public final class HttpVerticle extends VerticleBase {
     repository = new ProductRepository(vertx, settings);
     int maxInFlight = settings.integer("http.maxInFlight");
     InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight)); // one per node
-    Router router = router(settings, limit);
+    return ApiContract.load(vertx).compose(contract -> {
+      router = router(settings, limit, contract);
+      return listen(settings, limit);
+    });
+  }
+
+  private Future<?> listen(Settings settings, InFlightLimit limit) {
     int maxLine = settings.integer("http.maxRequestLineBytes");
     int maxHeaders = settings.integer("http.maxHeaderBytes");
     Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
@@ -97,7 +108,7 @@ public final class HttpVerticle extends VerticleBase {
     return repository.start().compose(v -> server.listen());
   }
 
-  private Router router(Settings settings, InFlightLimit limit) {
+  private Router router(Settings settings, InFlightLimit limit, ApiContract contract) {
     Router router = Router.router(vertx);
     RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"), settings.integer("http.requestBodyTimeoutMs"));
     router.route().handler(ctx -> {
@@ -108,10 +119,19 @@ public final class HttpVerticle extends VerticleBase {
       gate.handle(ctx); // URI checks; a body only when it is JSON (GET and HEAD skip the body handler)
     });
     router.route().handler(RequestGate::checkBody);
+    if (settings.bool("http.validateRequests")) {
+      router.route().handler(contract.validation(vertx, UNCHECKED));
+    }
+    contract.mount(router);
     CatalogRoutes.mount(router, repository);
     HealthRoutes.mount(router, "database", repository::ping);
     extraRoutes.accept(router, settings);
     ErrorHandler.install(router);
+    return router;
+  }
+
+  /** This verticle's router, once started (tests compare its routes with the contract's). */
+  Router router() {
     return router;
   }
 
