@@ -126,6 +126,7 @@ class ApiContractTest {
     // names that look like numbers are names (the validator must not read "2.5" as a number)
     assertEquals(200, admin("GET", "/counters/2.5", null).statusCode());
     assertEquals(200, admin("GET", "/counters/-1", null).statusCode());
+    assertEquals(404, get("/jobs/987654/result?word=2.5&word=C%2B%2B&word=AT%26T&word=true").statusCode()); // valid, no such job
   }
 
   @Test
