@@ -3,6 +3,7 @@ package dev.storefront.node;
 import dev.storefront.catalog.CatalogRoutes;
 import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
+import dev.storefront.http.AccessLog;
 import dev.storefront.http.ApiContract;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
@@ -111,7 +112,11 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(Settings settings, InFlightLimit limit, ApiContract contract) {
     Router router = Router.router(vertx);
     RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"), settings.integer("http.requestBodyTimeoutMs"));
+    AccessLog access = settings.bool("http.accessLog") ? new AccessLog(contract, NodeIdentity.name()) : null;
     router.route().handler(ctx -> {
+      if (access != null) {
+        access.track(ctx);
+      }
       if (!STATS_PATH.equals(ctx.request().path())) {
         onRequest.run(); // reading the statistics does not count as traffic
       }

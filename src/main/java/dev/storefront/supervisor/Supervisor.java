@@ -1,5 +1,6 @@
 package dev.storefront.supervisor;
 
+import dev.storefront.config.Logs;
 import dev.storefront.config.Settings;
 import dev.storefront.cluster.JavaCommand;
 import dev.storefront.cluster.NodeIdentity;
@@ -88,11 +89,13 @@ final class Supervisor {
         .clusterFlags()
         .property(NodeIdentity.NAME_PROPERTY, name)
         .property(NodeIdentity.INDEX_PROPERTY, String.valueOf(i + 1)) // management.port + index: its own port
+        .property(Logs.FORMAT_PROPERTY, settings.string("log.format")) // from its first line
         .classpath(classpath, "dev.storefront.Main",
             List.of("node", "--cluster", "--supervised", "--config", settingsFile.toString()))
         .toList();
     startedAt[i] = System.currentTimeMillis();
-    NodeProcess node = NodeProcess.start(name, cmd, Map.of(), out, this::ready);
+    // a JSON line names its node itself and must stay one JSON object: no [name] prefix
+    NodeProcess node = NodeProcess.start(name, cmd, Map.of(), out, !settings.string("log.format").equals("json"), this::ready);
     nodes[i] = node;
     LOG.info("started {} (pid {})", name, node.pid());
     node.process().onExit().thenAccept(p -> exited(i, node, p.exitValue()));
