@@ -3,6 +3,7 @@ package dev.storefront.node;
 import dev.storefront.catalog.CatalogRoutes;
 import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
+import dev.storefront.config.SettingsException;
 import dev.storefront.http.AccessLog;
 import dev.storefront.http.ApiContract;
 import dev.storefront.http.ErrorHandler;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
+import java.net.BindException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -106,7 +108,13 @@ public final class HttpVerticle extends VerticleBase {
             deadline.arm(); // a client trickling its request head is cut off
           }
         });
-    return repository.start().compose(v -> server.listen());
+    String host = settings.string("http.host");
+    int port = settings.integer("http.port");
+    return repository.start().compose(v -> server.listen()).recover(err -> Future.failedFuture(
+        err instanceof BindException || ManagementVerticle.isBindFailure(err)
+            ? new SettingsException("http.port", "cannot listen on " + host + ":" + port + ": " + err.getMessage()
+                + "; a program that is not Storefront holds it: stop it or choose another port (--port)")
+            : err));
   }
 
   private Router router(Settings settings, InFlightLimit limit, ApiContract contract) {

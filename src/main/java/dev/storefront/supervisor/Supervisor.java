@@ -35,6 +35,9 @@ final class Supervisor {
   private final PrintStream out;
   private final Runnable onAllReady;
   private final Runnable onGiveUp;
+  /** The exit code of a node that found its settings unusable (Main's code for usage and settings errors). */
+  static final int USAGE_ERROR = 2;
+  private volatile boolean usageError;
   private final NodeProcess[] nodes;
   private final int[] crashes;
   private final long[] startedAt;
@@ -117,6 +120,14 @@ final class Supervisor {
     boolean wasStable = node.ready() && System.currentTimeMillis() - startedAt[i] > STABLE_AFTER_MS;
     crashes[i] = wasStable ? 1 : crashes[i] + 1;
     int max = settings.integer("node.maxCrashes");
+    if (code == USAGE_ERROR && !node.ready()) {
+      // the node refused its settings (a port another program holds, say): restarting cannot help
+      out.println("storefront: " + node.name() + " could not start: its settings are unusable (its line above says why); "
+          + "not restarting it");
+      usageError = true;
+      onGiveUp.run();
+      return;
+    }
     if (crashes[i] >= max) {
       out.println("storefront: " + node.name() + " crashed " + crashes[i] + " times in a row"
           + (node.ready() ? "" : " before becoming ready") + " (last exit code " + code + "); giving up. "
@@ -135,6 +146,11 @@ final class Supervisor {
         onGiveUp.run();
       }
     }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether the supervisor gave up because a node found its settings unusable (serve then exits 2). */
+  boolean gaveUpOnSettings() {
+    return usageError;
   }
 
   List<NodeProcess> nodes() {
