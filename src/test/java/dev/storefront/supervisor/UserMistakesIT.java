@@ -77,22 +77,14 @@ class UserMistakesIT {
   }
 
   @Test
-  @DisplayName("a missing file, a missing settings file, an invalid setting, an unknown option: one line each, exit 2")
+  @DisplayName("a missing file and an invalid setting: one line each, exit 2")
   void usageMistakes() throws Exception {
     Run file = run("wordcount", "target/no-such-file.tsv");
     assertEquals(List.of("storefront: no such file: target/no-such-file.tsv (see: storefront wordcount --help)"), file.lines());
     assertEquals(2, file.code());
-    Run config = run("serve", "--config", "target/no-such-settings.json");
-    assertEquals(1, config.lines().size(), String.join("\n", config.lines()));
-    assertTrue(config.last().contains("cannot read settings file"), config.last());
-    assertEquals(2, config.code());
     Run setting = run("serve", "--set", "http.port=eighty");
     assertEquals(List.of("storefront: invalid setting 'http.port': expected an integer, got 'eighty' (command-line override http.port)"),
         setting.lines());
     assertEquals(2, setting.code());
-    Run format = run("node", "--log-format", "xml");
-    assertEquals(1, format.lines().size(), String.join("\n", format.lines()));
-    assertTrue(format.last().contains("log.format") && format.last().contains("[text, json]"), format.last());
-    assertEquals(2, format.code());
   }
 }
