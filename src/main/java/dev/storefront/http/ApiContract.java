@@ -195,9 +195,4 @@ public final class ApiContract {
     }
     return Params.abbreviate200(b.toString());
   }
-
-  /** The operation ids of the contract, for tests and for naming what {@link #validation} skips. */
-  public Set<String> operationIds() {
-    return Set.copyOf(contract.operations().stream().map(Operation::getOperationId).toList());
-  }
 }
