@@ -10,6 +10,9 @@ import dev.storefront.supervisor.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
 /**
  * Storefront's command line: {@code serve}, {@code node}, {@code db}, {@code data}, {@code wordcount}, {@code bench}.
  * Exit codes: 0 success; 1 a failure at run time (an unexpected exception, a failed job, a benchmark over its error
@@ -28,14 +31,32 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      if (ex instanceof SettingsException || ex instanceof CommandLine.ParameterException) {
-        commandLine.getErr().println("storefront: " + ex.getMessage());
+      Throwable cause = unwrap(ex);
+      if (cause instanceof SettingsException || cause instanceof CommandLine.ParameterException) {
+        commandLine.getErr().println("storefront: " + cause.getMessage());
         return 2;
       }
-      commandLine.getErr().println("storefront: " + ex);
+      // one line, never a stack trace: the message, or the exception's name when it has none
+      commandLine.getErr().println("storefront: " + (cause.getMessage() == null || cause.getMessage().isBlank()
+          ? cause.toString() : cause.getMessage()));
       return 1;
     });
+    // a usage mistake (unknown option, a missing file): its one line and where help is, not the whole usage text
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine failed = ex.getCommandLine();
+      failed.getErr().println("storefront: " + ex.getMessage() + " (see: " + failed.getCommandSpec().qualifiedName() + " --help)");
+      return 2;
+    });
     return cl;
+  }
+
+  /** The failure under the wrappers of futures and executors. */
+  static Throwable unwrap(Throwable ex) {
+    Throwable t = ex;
+    while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /**

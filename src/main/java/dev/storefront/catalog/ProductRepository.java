@@ -85,7 +85,7 @@ public final class ProductRepository {
           .using(vertx)
           .build();
       Future<Void> warm = clients[0].preparedQuery(CatalogSql.PING).execute().mapEmpty();
-      return failFast ? warm : warm.otherwiseEmpty().mapEmpty();
+      return failFast ? warm.recover(err -> Future.failedFuture(unreachable(err))) : warm.otherwiseEmpty().mapEmpty();
     }
     List<Future<Void>> all = new ArrayList<>();
     for (int i = 0; i < clients.length; i++) {
@@ -93,12 +93,18 @@ public final class ProductRepository {
     }
     Future<Void> joined = Future.all(all).mapEmpty();
     if (failFast) {
-      return joined;
+      return joined.recover(err -> Future.failedFuture(unreachable(err)));
     }
     return joined.recover(err -> {
       LOG.warn("PostgreSQL unreachable at start ({}): serving 503 until it answers", err.getMessage());
       return Future.succeededFuture();
     });
+  }
+
+  /** With db.failFast: the one line a user reads when PostgreSQL does not answer at start. */
+  private IllegalStateException unreachable(Throwable err) {
+    return new IllegalStateException("PostgreSQL at " + connectOptions.getHost() + ":" + connectOptions.getPort()
+        + " does not answer and db.failFast is on: " + err.getMessage());
   }
 
   private Future<Void> connect(int slot) {

@@ -21,11 +21,23 @@ public final class SettingsOptions {
       description = "override one setting, e.g. --set http.port=9090 (repeatable)")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  /** All layers, with {@code flags} (already in {@code section.key} form) on top. */
+  @Option(names = "--log-format", paramLabel = "text|json",
+      description = "log lines as text (default) or one JSON object per line (setting log.format)")
+  String logFormat;
+
+  /**
+   * All layers, with {@code flags} (already in {@code section.key} form) on top; switches the log format to the
+   * loaded {@code log.format}.
+   */
   public Settings load(Map<String, String> flags) {
     Map<String, String> all = new LinkedHashMap<>(overrides);
+    if (logFormat != null) {
+      all.put("log.format", logFormat);
+    }
     all.putAll(flags);
-    return Settings.load(configFile, System.getenv(), all);
+    Settings settings = Settings.load(configFile, System.getenv(), all);
+    Logs.apply(settings.string("log.format"));
+    return settings;
   }
 
   public Settings load() {

@@ -109,7 +109,9 @@ public final class SettingsSchema {
       integer("http", "requestHeadTimeoutMs", 10000, 100, 600_000, "a new connection's first request line and headers must be complete within this (else it is closed: a client trickling bytes resets the idle timeout)"),
       integer("http", "requestBodyTimeoutMs", 30000, 100, 3_600_000, "a request body must be complete within this of its headers; else 408 and the connection closes"),
       integer("http", "maxInFlight", 128, 1, 1_000_000, "requests in flight per node (all its event loops, open event streams included); past it a request is answered 503 with Retry-After at once"),
-
+      bool("http", "validateRequests", true, "check every request against the OpenAPI contract (GET /openapi.yaml) before its route runs; a request it refuses is a 400 naming the parameter"),
+      bool("http", "accessLog", false, "log one line per request (method, route pattern, status, duration, node) to the logger dev.storefront.access"),
+      oneOf("log", "format", "text", Set.of("text", "json"), "log lines as text for people, or json: one JSON object per line (logstash-logback-encoder) with the node's name; serve passes it to its nodes"),
       string("db", "url", "", "postgresql://user:pass@host:port/db of an external PostgreSQL; empty starts the embedded one"),
       string("db", "embeddedDir", "target/storefront-pg", "data directory of the embedded PostgreSQL"),
       integer("db", "embeddedPort", 0, 0, 65535, "port of the embedded PostgreSQL; 0 picks a free one"),

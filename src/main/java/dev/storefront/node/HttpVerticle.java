@@ -3,6 +3,9 @@ package dev.storefront.node;
 import dev.storefront.catalog.CatalogRoutes;
 import dev.storefront.catalog.ProductRepository;
 import dev.storefront.config.Settings;
+import dev.storefront.config.SettingsException;
+import dev.storefront.http.AccessLog;
+import dev.storefront.http.ApiContract;
 import dev.storefront.http.ErrorHandler;
 import dev.storefront.http.HealthRoutes;
 import dev.storefront.http.InFlightLimit;
@@ -20,6 +23,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
+import java.net.BindException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -31,12 +36,18 @@ import java.util.function.BiConsumer;
 public final class HttpVerticle extends VerticleBase {
 
   private static final String STATS_PATH = "/stats";
+  /**
+   * Operations served without contract validation: {@code GET /products/{id}}, the hot route, whose one parameter its
+   * route checks by the same rule (Params.pathId); validating it cost about 0.8x the throughput (README, Monitoring).
+   */
+  static final Set<String> UNCHECKED = Set.of("getProduct");
   public static final CharSequence NODE_HEADER = HttpHeaders.createOptimized("X-Storefront-Node");
 
   private final BiConsumer<Router, Settings> extraRoutes;
   private final Runnable onRequest;
   private ProductRepository repository;
   private HttpServer server;
+  private Router router;
   private final CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
   private long drainMs;
 
@@ -52,7 +63,13 @@ public final class HttpVerticle extends VerticleBase {
     repository = new ProductRepository(vertx, settings);
     int maxInFlight = settings.integer("http.maxInFlight");
     InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight)); // one per node
-    Router router = router(settings, limit);
+    return ApiContract.load(vertx).compose(contract -> {
+      router = router(settings, limit, contract);
+      return listen(settings, limit);
+    });
+  }
+
+  private Future<?> listen(Settings settings, InFlightLimit limit) {
     int maxLine = settings.integer("http.maxRequestLineBytes");
     int maxHeaders = settings.integer("http.maxHeaderBytes");
     Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
@@ -94,13 +111,23 @@ public final class HttpVerticle extends VerticleBase {
             deadline.arm(); // a client trickling its request head is cut off
           }
         });
-    return repository.start().compose(v -> server.listen());
+    String host = settings.string("http.host");
+    int port = settings.integer("http.port");
+    return repository.start().compose(v -> server.listen()).recover(err -> Future.failedFuture(
+        err instanceof BindException || ManagementVerticle.isBindFailure(err)
+            ? new SettingsException("http.port", "cannot listen on " + host + ":" + port + ": " + err.getMessage()
+                + "; a program that is not Storefront holds it: stop it or choose another port (--port)")
+            : err));
   }
 
-  private Router router(Settings settings, InFlightLimit limit) {
+  private Router router(Settings settings, InFlightLimit limit, ApiContract contract) {
     Router router = Router.router(vertx);
     RequestGate gate = new RequestGate(settings.integer("http.maxBodyBytes"), settings.integer("http.requestBodyTimeoutMs"));
+    AccessLog access = settings.bool("http.accessLog") ? new AccessLog(contract, NodeIdentity.name()) : null;
     router.route().handler(ctx -> {
+      if (access != null) {
+        access.track(ctx);
+      }
       if (!STATS_PATH.equals(ctx.request().path())) {
         onRequest.run(); // reading the statistics does not count as traffic
       }
@@ -108,10 +135,19 @@ public final class HttpVerticle extends VerticleBase {
       gate.handle(ctx); // URI checks; a body only when it is JSON (GET and HEAD skip the body handler)
     });
     router.route().handler(RequestGate::checkBody);
+    if (settings.bool("http.validateRequests")) {
+      router.route().handler(contract.validation(vertx, UNCHECKED));
+    }
+    contract.mount(router);
     CatalogRoutes.mount(router, repository);
     HealthRoutes.mount(router, "database", repository::ping);
     extraRoutes.accept(router, settings);
     ErrorHandler.install(router);
+    return router;
+  }
+
+  /** This verticle's router, once started (tests compare its routes with the contract's). */
+  Router router() {
     return router;
   }
 

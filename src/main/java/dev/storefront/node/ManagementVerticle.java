@@ -98,7 +98,7 @@ public final class ManagementVerticle extends VerticleBase {
         : err));
   }
 
-  private static boolean isBindFailure(Throwable err) {
+  static boolean isBindFailure(Throwable err) {
     String message = String.valueOf(err.getMessage());
     return message.contains("Address already in use") || message.contains("bind(..) failed");
   }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,7 @@ public final class Node {
   private Vertx vertx;
   private String httpDeployment;
   private ManagementVerticle management;
+  private final List<HttpVerticle> httpVerticles = new CopyOnWriteArrayList<>();
   private volatile boolean serving;
   private boolean drained;
 
@@ -69,8 +71,11 @@ public final class Node {
     }).compose(v -> {
       management = new ManagementVerticle(() -> serving);
       return vertx.deployVerticle(management, new DeploymentOptions().setConfig(settings.toJson()));
-    }).compose(v -> vertx.deployVerticle(() -> new HttpVerticle(this::mountNodeRoutes, NodeServices.requestCounter(vertx)),
-        new DeploymentOptions().setInstances(eventLoops).setConfig(settings.toJson())))
+    }).compose(v -> vertx.deployVerticle(() -> {
+      HttpVerticle verticle = new HttpVerticle(this::mountNodeRoutes, NodeServices.requestCounter(vertx));
+      httpVerticles.add(verticle);
+      return verticle;
+    }, new DeploymentOptions().setInstances(eventLoops).setConfig(settings.toJson())))
         .compose(id -> {
           httpDeployment = id;
           serving = true;
@@ -152,6 +157,11 @@ public final class Node {
 
   public String transport() {
     return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
+  }
+
+  /** The router of one of this node's HTTP verticles (they are all built alike), once started. */
+  Router httpRouter() {
+    return httpVerticles.get(0).router();
   }
 
   public Vertx vertx() {

@@ -56,6 +56,8 @@ public final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (name != null) {
       System.setProperty(NodeIdentity.NAME_PROPERTY, name);
+    } else if (System.getProperty(NodeIdentity.NAME_PROPERTY) == null) {
+      System.setProperty(NodeIdentity.NAME_PROPERTY, NodeIdentity.name()); // for the log lines' "node"
     }
     Map<String, String> flags = new HashMap<>();
     putIf(flags, "cluster.members", members);

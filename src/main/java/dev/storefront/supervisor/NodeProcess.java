@@ -25,19 +25,19 @@ final class NodeProcess {
     this.process = process;
   }
 
-  static NodeProcess start(String name, List<String> command, Map<String, String> env, PrintStream out,
+  static NodeProcess start(String name, List<String> command, Map<String, String> env, PrintStream out, boolean prefix,
                            Consumer<NodeProcess> onReady) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("STOREFRONT_") && !k.startsWith("STOREFRONT_TEST_"));
     pb.environment().putAll(env);
     NodeProcess node = new NodeProcess(name, pb.start());
-    Thread relay = new Thread(() -> node.relay(out, onReady), "relay-" + name);
+    Thread relay = new Thread(() -> node.relay(out, prefix ? "[" + name + "] " : "", onReady), "relay-" + name);
     relay.setDaemon(true);
     relay.start();
     return node;
   }
 
-  private void relay(PrintStream out, Consumer<NodeProcess> onReady) {
+  private void relay(PrintStream out, String prefix, Consumer<NodeProcess> onReady) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
@@ -45,7 +45,7 @@ final class NodeProcess {
           card = new JsonObject(line.substring(NodeCommand.READY_MARKER.length()));
           onReady.accept(this);
         } else {
-          out.println("[" + name + "] " + line);
+          out.println(prefix + line);
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -97,9 +97,9 @@ public final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     supervisor.start();
     giveUp.await();
-    exitCode[0] = 1;
-    System.exit(1);
-    return 1;
+    exitCode[0] = supervisor.gaveUpOnSettings() ? 2 : 1;
+    System.exit(exitCode[0]);
+    return exitCode[0];
   }
 
 

@@ -1,5 +1,6 @@
 package dev.storefront.supervisor;
 
+import dev.storefront.config.Logs;
 import dev.storefront.config.Settings;
 import dev.storefront.cluster.JavaCommand;
 import dev.storefront.cluster.NodeIdentity;
@@ -34,6 +35,9 @@ final class Supervisor {
   private final PrintStream out;
   private final Runnable onAllReady;
   private final Runnable onGiveUp;
+  /** The exit code of a node that found its settings unusable (Main's code for usage and settings errors). */
+  static final int USAGE_ERROR = 2;
+  private volatile boolean usageError;
   private final NodeProcess[] nodes;
   private final int[] crashes;
   private final long[] startedAt;
@@ -88,11 +92,13 @@ final class Supervisor {
         .clusterFlags()
         .property(NodeIdentity.NAME_PROPERTY, name)
         .property(NodeIdentity.INDEX_PROPERTY, String.valueOf(i + 1)) // management.port + index: its own port
+        .property(Logs.FORMAT_PROPERTY, settings.string("log.format")) // from its first line
         .classpath(classpath, "dev.storefront.Main",
             List.of("node", "--cluster", "--supervised", "--config", settingsFile.toString()))
         .toList();
     startedAt[i] = System.currentTimeMillis();
-    NodeProcess node = NodeProcess.start(name, cmd, Map.of(), out, this::ready);
+    // a JSON line names its node itself and must stay one JSON object: no [name] prefix
+    NodeProcess node = NodeProcess.start(name, cmd, Map.of(), out, !settings.string("log.format").equals("json"), this::ready);
     nodes[i] = node;
     LOG.info("started {} (pid {})", name, node.pid());
     node.process().onExit().thenAccept(p -> exited(i, node, p.exitValue()));
@@ -114,6 +120,14 @@ final class Supervisor {
     boolean wasStable = node.ready() && System.currentTimeMillis() - startedAt[i] > STABLE_AFTER_MS;
     crashes[i] = wasStable ? 1 : crashes[i] + 1;
     int max = settings.integer("node.maxCrashes");
+    if (code == USAGE_ERROR && !node.ready()) {
+      // the node refused its settings (a port another program holds, say): restarting cannot help
+      out.println("storefront: " + node.name() + " could not start: its settings are unusable (its line above says why); "
+          + "not restarting it");
+      usageError = true;
+      onGiveUp.run();
+      return;
+    }
     if (crashes[i] >= max) {
       out.println("storefront: " + node.name() + " crashed " + crashes[i] + " times in a row"
           + (node.ready() ? "" : " before becoming ready") + " (last exit code " + code + "); giving up. "
@@ -132,6 +146,11 @@ final class Supervisor {
         onGiveUp.run();
       }
     }, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether the supervisor gave up because a node found its settings unusable (serve then exits 2). */
+  boolean gaveUpOnSettings() {
+    return usageError;
   }
 
   List<NodeProcess> nodes() {
