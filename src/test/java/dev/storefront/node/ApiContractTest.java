@@ -60,9 +60,13 @@ class ApiContractTest {
     TestDatabase.execute(db, "INSERT INTO product (product_id, product_name, brand_id) VALUES (101, 'Second', 1), (102, 'Third', 1)");
     java.nio.file.Path data = Files.createTempDirectory("sf-contract");
     Files.writeString(data.resolve("tiny.tsv"), "apple\t2000\t3\t1\npear\t2001\t5\t2\napple\t2002\t4\t1\n");
+    java.nio.file.Path bench = Files.createTempDirectory("sf-contract-bench");
+    Files.createDirectories(bench.resolve("http-1"));
+    Files.writeString(bench.resolve("http-1/report.html"), "<!doctype html><title>a report</title>");
     Settings settings = Settings.defaults().with("db.url", db.uri()).with("http.port", FreePorts.any())
         .with("management.port", 0).with("metrics.enabled", false).with("node.eventLoops", 1)
-        .with("jobs.workersPerNode", 1).with("jobs.dataDir", data.toString()).with("admin.token", TOKEN);
+        .with("jobs.workersPerNode", 1).with("jobs.dataDir", data.toString()).with("admin.token", TOKEN)
+        .with("dashboard.benchDir", bench.toString());
     node = new Node(settings, false).start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     api = new Http(node.card().getInteger("httpPort"));
     contract = Await.await(ApiContract.load(node.vertx())).contract();
@@ -84,8 +88,12 @@ class ApiContractTest {
       if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
         continue; // handlers for every request (gate, validation) and the admin token's guards
       }
+      String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+      if (path.length() > 1 && path.endsWith("/")) {
+        path = wildcard(path); // "/x/*" is the contract's "/x/{name}" (its one parameter may hold slashes)
+      }
       for (HttpMethod method : route.methods()) {
-        served.add(method.name() + " " + route.getPath().replaceAll(":([A-Za-z]+)", "{$1}"));
+        served.add(method.name() + " " + path);
       }
     }
     Set<String> described = new TreeSet<>();
@@ -209,6 +217,34 @@ class ApiContractTest {
     conforms("jobEvents", get("/jobs/987654/events"), 404);
     conforms("cancelJob", send("DELETE", "/jobs/" + job, null), 409);
     conforms("cancelJob", send("DELETE", "/jobs/987654", null), 404);
+    conforms("listJobs", get("/jobs?limit=5"), 200);
+    assertEquals(job, new JsonObject(get("/jobs?limit=1").body()).getJsonArray("jobs").getJsonObject(0).getLong("id"));
+    conforms("listJobs", get("/jobs?limit=0"), 400);
+    conforms("listJobSources", get("/jobs/sources"), 200);
+    assertEquals("tiny.tsv", new JsonObject(get("/jobs/sources").body()).getJsonArray("files").getJsonObject(0).getString("path"));
+    conforms("listJobSources", get("/jobs/sources?all=1"), 400);
+    HttpResponse<java.io.InputStream> feed = api.send(HttpRequest.newBuilder(URI.create(base() + "/jobs/events")).GET(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.InputStream open = feed.body()) {
+      conforms("jobFeed", feed.statusCode(), feed.headers(), null, 200); // a stream that stays open: status and headers
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    conforms("jobFeed", get("/jobs/events?x=1"), 400);
+    // the dashboard and bench reports
+    HttpResponse<String> home = get("/");
+    conforms("dashboard", home, 200);
+    assertTrue(home.headers().firstValue("content-type").orElse("").startsWith("text/html"), home.headers().toString());
+    conforms("dashboard", get("/?x=1"), 400);
+    conforms("dashboardFile", get("/dashboard/dashboard.js"), 200);
+    conforms("dashboardFile", get("/dashboard/absent.js"), 404);
+    HttpResponse<String> reports = get("/bench/reports");
+    conforms("listBenchReports", reports, 200);
+    assertEquals("http-1/report.html", new JsonObject(reports.body()).getJsonArray("reports").getJsonObject(0).getString("path"));
+    conforms("listBenchReports", get("/bench/reports?x=1"), 400);
+    conforms("getBenchReport", get("/bench/reports/http-1/report.html"), 200);
+    conforms("getBenchReport", get("/bench/reports/http-2/report.html"), 404);
+    conforms("getBenchReport", get("/bench/reports/http-1/..%5Creport.html"), 400);
 
     Set<String> unchecked = new TreeSet<>();
     contract.operations().forEach(op -> unchecked.add(op.getOperationId()));
@@ -225,20 +261,40 @@ class ApiContractTest {
 
   /** Checks the answer's status, then validates status, headers and body against operation {@code id}'s response. */
   private static void conforms(String id, HttpResponse<String> r, int status) {
-    assertEquals(status, r.statusCode(), id + ": " + r.body());
+    conforms(id, r.statusCode(), r.headers(), r.body(), status);
+  }
+
+  /** As above, for an answer whose {@code body} was not read (null). */
+  private static void conforms(String id, int actual, java.net.http.HttpHeaders received, String body, int status) {
+    assertEquals(status, actual, id + ": " + body);
     Map<String, String> headers = new HashMap<>();
-    r.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
-    String type = r.headers().firstValue("content-type").orElse(null);
-    boolean json = type != null && type.startsWith("application/json");
+    received.map().forEach((name, values) -> headers.put(name, values.get(0)));
+    String type = received.firstValue("content-type").orElse(null);
+    boolean json = body != null && type != null && type.startsWith("application/json");
     ValidatableResponse response = json
-        ? ValidatableResponse.create(r.statusCode(), headers, Buffer.buffer(r.body().getBytes(StandardCharsets.UTF_8)), type)
-        : ValidatableResponse.create(r.statusCode(), headers); // the YAML and the event stream: described in words
+        ? ValidatableResponse.create(actual, headers, Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)), type)
+        : ValidatableResponse.create(actual, headers); // YAML, HTML, files and event streams: described in words
     try {
       Await.await(responses.validate(response, id));
     } catch (RuntimeException e) {
-      fail(id + " answered " + r.statusCode() + " " + r.body() + " against the contract: " + e.getMessage(), e);
+      fail(id + " answered " + actual + " " + body + " against the contract: " + e.getMessage(), e);
     }
     checked.add(id);
+  }
+
+  /** The contract's path for a wildcard route's prefix {@code "/x/"}: its one path {@code "/x/{name}"}. */
+  private static String wildcard(String prefix) {
+    for (Path path : contract.getPaths()) {
+      String rest = path.getName().startsWith(prefix) ? path.getName().substring(prefix.length()) : "";
+      if (rest.matches("\\{[A-Za-z]+\\}")) {
+        return path.getName();
+      }
+    }
+    return prefix + "*";
+  }
+
+  private static String base() {
+    return "http://127.0.0.1:" + node.card().getInteger("httpPort");
   }
 
   private static HttpResponse<String> get(String path) {
@@ -250,7 +306,7 @@ class ApiContractTest {
   }
 
   private static HttpResponse<String> admin(String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.card().getInteger("httpPort") + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
         .header("authorization", "Bearer " + TOKEN).header("content-type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     return api.send(b);

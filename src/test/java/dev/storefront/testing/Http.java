@@ -48,8 +48,13 @@ public final class Http {
   }
 
   public HttpResponse<String> send(HttpRequest.Builder request) {
+    return send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code request} with its body read by {@code body} (an open stream: {@code BodyHandlers.ofInputStream()}). */
+  public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
     try {
-      return CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      return CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(), body);
     } catch (IOException e) {
       throw new RuntimeException(e);
     } catch (InterruptedException e) {
