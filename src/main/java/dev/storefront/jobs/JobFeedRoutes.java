@@ -3,6 +3,7 @@ package dev.storefront.jobs;
 import dev.storefront.cluster.NodeLocal;
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
+import dev.storefront.http.InFlightLimit;
 import dev.storefront.http.Params;
 import dev.storefront.metrics.Metrics;
 import io.vertx.core.Vertx;
@@ -81,6 +82,7 @@ final class JobFeedRoutes {
    */
   private static void follow(RoutingContext ctx, Vertx vertx, long keepAliveMs) {
     service(vertx); // 503 before the stream opens when there is no job service
+    InFlightLimit.openStream(ctx); // holds a stream slot, not one of the requests in flight
     HttpServerResponse response = ctx.response();
     response.setChunked(true)
         .putHeader("content-type", "text/event-stream")

@@ -2,6 +2,7 @@ package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
+import dev.storefront.http.InFlightLimit;
 import dev.storefront.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -131,6 +132,7 @@ public final class JobRoutes {
   private static void events(RoutingContext ctx, Vertx vertx) {
     JobService jobs = service(vertx);
     long id = jobId(ctx);
+    InFlightLimit.openStream(ctx); // a watcher holds a stream slot, not one of the requests in flight
     jobs.status(id).onFailure(ctx::fail).onSuccess(first -> {
       HttpServerResponse response = ctx.response();
       response.setChunked(true)

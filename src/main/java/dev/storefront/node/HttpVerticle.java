@@ -62,7 +62,8 @@ public final class HttpVerticle extends VerticleBase {
     drainMs = settings.integer("node.drainTimeoutMs");
     repository = new ProductRepository(vertx, settings);
     int maxInFlight = settings.integer("http.maxInFlight");
-    InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight)); // one per node
+    int maxStreams = settings.integer("http.maxStreams");
+    InFlightLimit limit = NodeLocal.get(vertx, InFlightLimit.class, () -> new InFlightLimit(maxInFlight, maxStreams)); // one per node
     return ApiContract.load(vertx).compose(contract -> {
       router = router(settings, limit, contract);
       return listen(settings, limit);

@@ -52,7 +52,8 @@ class OverloadTest {
     DatabaseUrl db = TestDatabase.withSampleData("sf_overload_test");
     port = FreePorts.any();
     vertx = Vertx.vertx();
-    Settings settings = Settings.defaults().with("db.url", db.uri()).with("http.port", port).with("http.maxInFlight", 2);
+    Settings settings = Settings.defaults().with("db.url", db.uri()).with("http.port", port).with("http.maxInFlight", 2)
+        .with("http.maxStreams", 1);
     vertx.deployVerticle(() -> new HttpVerticle((router, s) -> {
               // as vert.x-web's logger and timeout handlers do: takes the response's end handler
               router.route("/slow").handler(ctx -> {
@@ -60,6 +61,10 @@ class OverloadTest {
                 ctx.next();
               });
               router.get("/slow").handler(ctx -> vertx.setTimer(Long.parseLong(ctx.request().getParam("ms")), t -> ctx.end("slow")));
+              router.get("/stream").handler(ctx -> { // as the job event routes do
+                InFlightLimit.openStream(ctx);
+                ctx.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
+              });
             }, () -> { }),
             new DeploymentOptions().setInstances(2).setConfig(settings.toJson()))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -136,5 +141,27 @@ class OverloadTest {
     }
     assertTrue(Await.eventually(Duration.ofSeconds(5), () -> limit().inFlight() == 0), "in flight: " + limit().inFlight());
     assertEquals(200, http.get("/products/1").statusCode());
+  }
+
+  @Test
+  @DisplayName("an open event stream holds a stream slot (http.maxStreams), not a request slot; one past the limit is a 503")
+  void streamsDoNotHoldRequestSlots() throws Exception {
+    assertTrue(Await.eventually(Duration.ofSeconds(10), () -> limit().inFlight() == 0));
+    try (Socket stream = new Socket("127.0.0.1", port)) {
+      stream.getOutputStream().write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      stream.getOutputStream().flush();
+      assertTrue(Await.eventually(Duration.ofSeconds(5), () -> limit().streams() == 1), "the stream is open");
+      assertEquals(0, limit().inFlight(), "an open stream is not a request in flight");
+      List<CompletableFuture<HttpResponse<String>>> slow = List.of(slow(300), slow(300));
+      for (CompletableFuture<HttpResponse<String>> r : slow) {
+        assertEquals(200, r.get(10, TimeUnit.SECONDS).statusCode(), "both request slots were free beside the stream");
+      }
+      HttpResponse<String> second = http.get("/stream");
+      assertEquals(503, second.statusCode(), second.body());
+      assertEquals("overloaded", Http.json(second).getString("error"));
+      assertTrue(Http.json(second).getString("message").contains("http.maxStreams"), second.body());
+    }
+    assertTrue(Await.eventually(Duration.ofSeconds(5), () -> limit().streams() == 0 && limit().inFlight() == 0),
+        "closing the stream gives its slot back: streams " + limit().streams() + ", in flight " + limit().inFlight());
   }
 }
