@@ -7,7 +7,9 @@
 # Usage: src/bench/floor-vs-storefront.sh [-d DB_URL] [-t SECONDS] [-w WARMUP_SECONDS] [-n PAIRS] [-c CONNECTIONS]
 #                                         [-j JAR] [--sf-set KEY=VALUE]... [LAYOUT...]
 #   -d DB_URL   PostgreSQL with the sample data (default: $STOREFRONT_DB_URL; `storefront db init` fills it)
-#   -t SECONDS  each measured wrk run (default 10); -w the warm-up of each server before the pairs (default 15)
+#   -t SECONDS  each measured wrk run (default 10); -w the warm-up of each server before the pairs (default 30: Storefront
+#               has more code for the JIT to compile than the floor server, and a short warm-up on busy cores favours
+#               the floor: the ratio then climbs pair after pair)
 #   -n PAIRS    alternating pairs per layout (default 5); the order inside a pair alternates too
 #   -c N        wrk connections (default 16, one wrk thread: wrk -t1 -cN)
 #   -j JAR      Storefront's jar (default target/storefront.jar; the floor server always runs from target/storefront.jar)
@@ -19,7 +21,7 @@
 # layout; kept in target/bench/floor-vs-storefront.txt.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-db=${STOREFRONT_DB_URL:-} secs=10 warm=15 pairs=5 conns=16 sf_port=18180 floor_port=18190 jar=target/storefront.jar
+db=${STOREFRONT_DB_URL:-} secs=10 warm=30 pairs=5 conns=16 sf_port=18180 floor_port=18190 jar=target/storefront.jar
 sf_sets=()
 while [ $# -gt 0 ]; do
   case "$1" in
