@@ -18,12 +18,12 @@ import java.util.Locale;
 
 /**
  * Renders a {@code bench scaling} result ({@code scaling.json}'s content) into {@code scaling.html}: the machine,
- * a table, and JFreeChart charts (throughput, p99 latency and, when measured, word-count time against the
+ * a table, and JFreeChart charts (closed-loop throughput beside the knee, p99 latency and, when measured, word-count time against the
  * configuration) written as SVG files and embedded inline. Works from the JSON alone.
  *
  * <p>Input: {@code {"machine":{..}, "settings":{..}, "runs":[{"processes":P, "eventLoops":E,
  * "http":{"requestsPerSec","latencyMs":{"p50","p99","max"},"errorRate"} | absent,
- * "queries":{"queriesPerSec"} | absent, "wordcount":{"status":"ok","seconds"} | {"status":"skipped","reason"},
+ * "knee":{"kneeRps": r | null, "slo":[..], "steps":[..]} | absent, "queries":{"queriesPerSec"} | absent, "wordcount":{"status":"ok","seconds"} | {"status":"skipped","reason"},
  * "error":"..." | absent}]}}.
  */
 public final class ScalingReport {
@@ -52,10 +52,15 @@ public final class ScalingReport {
       JsonObject queries = run.getJsonObject("queries");
       JsonObject wc = run.getJsonObject("wordcount");
       if (http != null) {
-        throughput.addValue(http.getDouble("requestsPerSec"), "GET /products/{id} (requests/s)", label);
+        throughput.addValue(http.getDouble("requestsPerSec"), "GET /products/{id}, closed loop (requests/s)", label);
         JsonObject ms = http.getJsonObject("latencyMs", new JsonObject());
         latency.addValue(ms.getDouble("p50", 0.0), "p50", label);
         latency.addValue(ms.getDouble("p99", 0.0), "p99", label);
+      }
+      JsonObject knee = run.getJsonObject("knee");
+      if (knee != null) {
+        throughput.addValue(knee.getDouble("kneeRps", 0.0), "knee: highest rate meeting " + String.join(" and ",
+            knee.getJsonArray("slo", new JsonArray()).stream().map(String::valueOf).toList()) + " (requests/s)", label);
       }
       if (queries != null) {
         throughput.addValue(queries.getDouble("queriesPerSec"), "bench queries (queries/s)", label);
@@ -111,7 +116,7 @@ public final class ScalingReport {
       h.append("<p>settings: <code>").append(esc(settings.encode())).append("</code></p>\n");
     }
     h.append("<table>\n<tr><th>processes</th><th>event loops</th><th>HTTP req/s</th><th>p50 ms</th><th>p99 ms</th>")
-        .append("<th>max ms</th><th>HTTP errors</th><th>queries/s</th><th>word count</th></tr>\n");
+        .append("<th>max ms</th><th>HTTP errors</th><th>knee req/s</th><th>queries/s</th><th>word count</th></tr>\n");
     for (int i = 0; i < runs.size(); i++) {
       JsonObject run = runs.getJsonObject(i);
       JsonObject http = run.getJsonObject("http");
@@ -123,11 +128,12 @@ public final class ScalingReport {
           .append("</td><td>").append(http == null ? "-" : fmt(ms.getDouble("p99", 0.0), 2))
           .append("</td><td>").append(http == null ? "-" : fmt(ms.getDouble("max", 0.0), 2))
           .append("</td><td>").append(http == null ? "-" : fmt(http.getDouble("errorRate", 0.0) * 100, 2) + "%")
+          .append("</td><td>").append(esc(kneeCell(run.getJsonObject("knee"))))
           .append("</td><td>").append(queries == null ? "-" : fmt(queries.getDouble("queriesPerSec"), 0))
           .append("</td><td>").append(esc(wordcountCell(run.getJsonObject("wordcount"))))
           .append("</td></tr>\n");
       if (run.getString("error") != null) {
-        h.append("<tr><td colspan=\"9\" style=\"text-align:left\">").append(esc(label(run))).append(" failed: ")
+        h.append("<tr><td colspan=\"10\" style=\"text-align:left\">").append(esc(label(run))).append(" failed: ")
             .append(esc(run.getString("error"))).append("</td></tr>\n");
       }
     }
@@ -138,6 +144,15 @@ public final class ScalingReport {
     }
     h.append("<p>Raw data: <a href=\"scaling.json\">scaling.json</a></p>\n</body>\n</html>\n");
     return h.toString();
+  }
+
+  /** The knee's rate, "none" when no step met the objective, "-" when not measured. */
+  static String kneeCell(JsonObject knee) {
+    if (knee == null) {
+      return "-";
+    }
+    Double rate = knee.getDouble("kneeRps");
+    return rate == null ? "none" : fmt(rate, 0);
   }
 
   static String wordcountCell(JsonObject wc) {

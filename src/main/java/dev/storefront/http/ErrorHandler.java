@@ -157,6 +157,23 @@ public final class ErrorHandler {
   }
 
   /**
+   * For a request served without the router: a {@link Failure} or {@link ApiError} answered as the router's failure
+   * handler would; anything else is a bug, logged with its stack trace and answered 500.
+   */
+  public static void respond(Vertx vertx, HttpServerRequest request, Throwable failure) {
+    ApiError error;
+    if (failure instanceof Failure) {
+      error = ApiError.from((Failure) failure);
+    } else if (failure instanceof ApiError) {
+      error = (ApiError) failure;
+    } else {
+      LOG.error("unexpected failure on {} {}", request.method(), request.path(), failure);
+      error = internal();
+    }
+    respond(vertx, request, error, false);
+  }
+
+  /**
    * Answers {@code request} with {@code error} (unless its response was ended or begun: then it is reset); the
    * connection closes afterwards when {@code close} is set or the body was not read (after draining it).
    */

@@ -41,14 +41,23 @@ public final class RequestDeadlines {
     return CLOSED.get();
   }
 
-  /** The head deadline of one connection; used only on that connection's event loop. */
+  /**
+   * The head deadline of one connection; used only on that connection's event loop. One timer per connection, not one
+   * per request: a response's end only notes the time, and the timer, when it fires, closes the connection if a head
+   * has been awaited for its deadline, or sets itself again for what is left of the deadline (a keep-alive connection
+   * answering thousands of requests a second would otherwise set and cancel a timer for each).
+   */
   public static final class Head implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final HttpConnection connection;
     private final long firstHeadMs;
     private final long nextHeadMs;
     private final Handler<HttpServerRequest> next;
+    private final Handler<Void> responseEnded;
     private long timer = -1;
+    private boolean awaiting;
+    private long awaitingSinceNanos;
+    private long deadlineMs;
     private boolean multiplexed;
     private boolean closed;
 
@@ -58,6 +67,7 @@ public final class RequestDeadlines {
       this.firstHeadMs = firstHeadMs;
       this.nextHeadMs = nextHeadMs;
       this.next = next;
+      this.responseEnded = v -> awaitHead(nextHeadMs);
     }
 
     /** Starts the first deadline; the connection's close cancels it. */
@@ -66,23 +76,41 @@ public final class RequestDeadlines {
         closed = true;
         cancel();
       });
-      start(firstHeadMs);
+      awaitHead(firstHeadMs);
     }
 
-    private void start(long ms) {
-      cancel();
+    /** A request head is due within {@code ms} from now. */
+    private void awaitHead(long ms) {
       if (closed || multiplexed) {
         return;
       }
-      timer = vertx.setTimer(ms, id -> {
+      awaiting = true;
+      awaitingSinceNanos = System.nanoTime();
+      deadlineMs = ms;
+      if (timer == -1) {
+        schedule(ms);
+      }
+    }
+
+    private void schedule(long ms) {
+      timer = vertx.setTimer(Math.max(1, ms), id -> {
         timer = -1;
+        if (!awaiting || closed) {
+          return; // the head came; the next response's end sets the timer again
+        }
+        long waitedMs = (System.nanoTime() - awaitingSinceNanos) / 1_000_000;
+        if (waitedMs < deadlineMs) {
+          schedule(deadlineMs - waitedMs); // a later head is awaited: what is left of its deadline
+          return;
+        }
         CLOSED.incrementAndGet();
-        LOG.debug("closing {}: no complete request head within {} ms", connection.remoteAddress(), ms);
+        LOG.debug("closing {}: no complete request head within {} ms", connection.remoteAddress(), deadlineMs);
         connection.close();
       });
     }
 
     private void cancel() {
+      awaiting = false;
       if (timer != -1) {
         vertx.cancelTimer(timer);
         timer = -1;
@@ -91,13 +119,14 @@ public final class RequestDeadlines {
 
     @Override
     public void handle(HttpServerRequest request) {
-      cancel(); // the head is complete
+      awaiting = false; // the head is complete
       if (request.version() == HttpVersion.HTTP_2) {
         multiplexed = true;
+        cancel();
       } else {
         // the next head's deadline starts when this response has been written (bodyEndHandler: the response's
         // endHandler belongs to InFlightLimit and the router)
-        request.response().bodyEndHandler(v -> start(nextHeadMs));
+        request.response().bodyEndHandler(responseEnded);
       }
       next.handle(request);
     }

@@ -111,6 +111,25 @@ public final class RequestGate implements Handler<RoutingContext> {
     bodies.handle(ctx);
   }
 
+  /**
+   * Whether {@code request} is a GET that every check of {@link #handle} and {@link #checkBody} passes without a
+   * doubt, and that the router would take as it is: HTTP/1.x with a valid Host, no query string, no body, an
+   * origin-form URI of visible ASCII without escapes or dot segments, a sound header block. A route may serve such a
+   * request without the router; any other request goes through the router and the checks.
+   */
+  public static boolean plainGet(HttpServerRequest request) {
+    if (request.method() != HttpMethod.GET || request.query() != null || !VertxInternals.validAuthority(request)) {
+      return false;
+    }
+    String uri = request.uri();
+    String path = request.path();
+    if (uri == null || path == null || uri.length() != path.length() || uri.indexOf('%') >= 0
+        || uriProblem(uri, path, null) != null) {
+      return false;
+    }
+    return !hasBody(request) && headerProblem(request.headers()) == null;
+  }
+
   /** Whether the connection must close after the answer (the request's framing was refused). */
   static boolean mustClose(RoutingContext ctx) {
     return ctx.get(CLOSE) != null;

@@ -3,11 +3,13 @@ package dev.storefront.http;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.net.impl.VertxConnection;
 
 /**
- * The two places Storefront reaches past Vert.x's public API (checked against Vert.x 5.0.12; BadInputCorpusTest fails
+ * The places Storefront reaches past Vert.x's public API (checked against Vert.x 5.0.12; BadInputCorpusTest fails
  * if a Vert.x upgrade changes either):
  * <ul>
  *   <li>An HTTP/1.x request line with a version other than 1.0 or 1.1 (say {@code HTTP/9.9}) decodes fine in Netty,
@@ -20,6 +22,8 @@ import io.vertx.core.net.impl.VertxConnection;
  *   <li>While Vert.x reads from a connection it only flushes writes when the read is done; a chunked body that fails
  *   to decode makes Vert.x close the connection within that read, discarding an answer written in the meantime.
  *   {@link #flush} pushes it out first.</li>
+ *   <li>{@link #validAuthority}: the router's own test of the Host header (HTTP/1.0 needs none), for requests that
+ *   are served without the router.</li>
  * </ul>
  */
 public final class VertxInternals {
@@ -37,6 +41,12 @@ public final class VertxInternals {
       return true;
     }
     return false;
+  }
+
+  /** Whether the router would accept the request's authority (its Host header; optional in HTTP/1.0). */
+  static boolean validAuthority(HttpServerRequest request) {
+    return request instanceof HttpServerRequestInternal
+        && (((HttpServerRequestInternal) request).isValidAuthority() || request.version() == HttpVersion.HTTP_1_0);
   }
 
   /** Flushes what was written to {@code connection} so far, through its outbound queue. */

@@ -30,7 +30,9 @@ import java.util.function.BiConsumer;
 
 /**
  * One per event loop: the HTTP server (port shared by every instance and every node process through
- * SO_REUSEPORT), the router, and this event loop's own pipelined PostgreSQL connections. Node-wide routes
+ * SO_REUSEPORT), the router, and this event loop's own pipelined PostgreSQL connections. {@code GET /products/{id}} in
+ * canonical form skips the router ({@link CatalogRoutes#serveProduct}): in a profile, the router, the request gate's two
+ * query decoders and the chain of per-request handlers were part of what Storefront spent beyond a router-free server. Node-wide routes
  * (cluster, stats, admin, jobs) are mounted by the {@code extraRoutes} the node passes in.
  */
 public final class HttpVerticle extends VerticleBase {
@@ -46,6 +48,7 @@ public final class HttpVerticle extends VerticleBase {
   private final BiConsumer<Router, Settings> extraRoutes;
   private final Runnable onRequest;
   private ProductRepository repository;
+  private CatalogRoutes catalog;
   private HttpServer server;
   private Router router;
   private final CharSequence node = HttpHeaders.createOptimized(NodeIdentity.header());
@@ -71,12 +74,16 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Future<?> listen(Settings settings, InFlightLimit limit) {
+    CatalogRoutes catalog = this.catalog;
+    boolean fastProducts = !settings.bool("http.accessLog"); // the access log is a router handler: log every request
     int maxLine = settings.integer("http.maxRequestLineBytes");
     int maxHeaders = settings.integer("http.maxHeaderBytes");
     Handler<HttpServerRequest> invalid = ErrorHandler.invalidRequest(maxLine, maxHeaders);
     Handler<HttpServerRequest> admitted = request -> {
       if (request.version() == null) { // a request line naming HTTP/9.9, HTTP/2.0, ...
         ErrorHandler.unsupportedVersion(request);
+      } else if (fastProducts && catalog.serveProduct(vertx, request)) {
+        onRequest.run(); // GET /products/{id} in canonical form, served without the router: counted here
       } else {
         router.handle(request);
       }
@@ -140,7 +147,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route().handler(contract.validation(vertx, UNCHECKED));
     }
     contract.mount(router);
-    CatalogRoutes.mount(router, repository);
+    catalog = CatalogRoutes.mount(router, repository);
     HealthRoutes.mount(router, "database", repository::ping);
     extraRoutes.accept(router, settings);
     ErrorHandler.install(router);

@@ -24,9 +24,11 @@ class ScalingReportTest {
         .put("transport", "epoll").put("epollAvailable", true);
     return new JsonObject().put("machine", machine).put("settings", new JsonObject().put("durationSeconds", 5))
         .put("runs", new JsonArray()
-            .add(run(1, 1, 4321.5, 3.25, 7421.0).put("wordcount", new JsonObject().put("status", "ok").put("seconds", 2.5)))
+            .add(run(1, 1, 4321.5, 3.25, 7421.0).put("wordcount", new JsonObject().put("status", "ok").put("seconds", 2.5))
+                .put("knee", new JsonObject().put("kneeRps", 3876.0).put("slo", new JsonArray().add("p99<20ms"))))
             .add(run(1, 2, 6012.0, 2.75, 9100.0).put("wordcount", new JsonObject().put("status", "skipped")
-                .put("reason", "no job API (POST /jobs answered 404)")))
+                .put("reason", "no job API (POST /jobs answered 404)"))
+                .put("knee", new JsonObject().putNull("kneeRps").put("slo", new JsonArray().add("p99<20ms"))))
             .add(new JsonObject().put("processes", 2).put("eventLoops", 1).put("error", "serve did not print <ready> in 90 s")));
   }
 
@@ -59,6 +61,7 @@ class ScalingReportTest {
     String svgText = throughput.getDocumentElement().getTextContent();
     assertTrue(svgText.contains("1x1") && svgText.contains("1x2"), "category labels drawn: " + svgText);
     assertTrue(svgText.contains("requests/s") && svgText.contains("queries/s"), "both series in the legend");
+    assertTrue(svgText.contains("knee: highest rate meeting p99<20ms"), "the knee beside the closed-loop throughput: " + svgText);
 
     Document html = parse(dir.resolve("scaling.html"));
     NodeList rows = html.getElementsByTagName("tr");
@@ -66,6 +69,7 @@ class ScalingReportTest {
     String text = html.getDocumentElement().getTextContent();
     assertTrue(text.contains("4322") && text.contains("6012") && text.contains("7421"), text);
     assertTrue(text.contains("2.50 s") && text.contains("skipped: no job API"), text);
+    assertTrue(text.contains("knee req/s") && text.contains("3876") && text.contains("none"), "knees in the table: " + text);
     assertTrue(text.contains("2x1 failed: serve did not print <ready>"), text);
     assertTrue(text.contains("2 cores") && text.contains("epoll"), "machine shown: " + text);
     NodeList svgs = html.getElementsByTagNameNS("http://www.w3.org/2000/svg", "svg");

@@ -111,7 +111,8 @@ class BadInputCorpusTest {
     node.start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     http = new Http(port);
     assertEquals(200, http.send("POST", "/counters/" + COUNTER, "{\"delta\": 42}").statusCode());
-    var lock = http.send("POST", "/locks/" + LOCK, "{\"timeoutMs\": 0}");
+    // the longest lease: on a loaded machine the corpus takes longer than the 30 s default
+    var lock = http.send("POST", "/locks/" + LOCK, "{\"timeoutMs\": 0, \"leaseMs\": 300000}");
     assertEquals(200, lock.statusCode(), lock.body());
     lockToken = Http.json(lock).getLong("token");
   }
