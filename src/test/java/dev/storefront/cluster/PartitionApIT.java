@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code coordination.mode=ap} under faults: counters and locks on Hazelcast maps stay available on both sides of
  * a split, so the checks may fail. The test records how (lost increments, repeated tokens, overlapping holds)
  * instead of failing, except where even {@code ap} promises: no increment appears that nobody made. It runs with
- * {@code -Dstorefront.faults=all}, beside every fault in mode cp; the default build checks mode cp only.
+ * {@code -Dstorefront.faults=all}, beside every fault in mode cp.
  */
 @DisplayName("coordination.mode=ap under network faults: what it does and does not guarantee, measured")
 class PartitionApIT extends PartitionChecks {
