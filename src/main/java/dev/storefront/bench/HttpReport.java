@@ -6,12 +6,10 @@ import org.HdrHistogram.Histogram;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 
-import java.awt.Font;
 import java.awt.Rectangle;
 import java.util.Locale;
 import java.util.Map;
@@ -61,11 +59,9 @@ public final class HttpReport {
     StringBuilder h = new StringBuilder(65_536);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>bench http: ")
         .append(esc(result.config().url())).append("</title>\n")
-        .append("<style>body{font-family:sans-serif;margin:2em;max-width:62em}table{border-collapse:collapse;margin:1em 0}")
-        .append("td,th{border:1px solid #bbb;padding:.3em .6em;text-align:right}th{background:#eee}")
-        .append("pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>\n</head>\n<body>\n")
+        .append("<style>").append(ReportStyle.CSS).append("</style>\n</head>\n<body>\n")
         .append("<h1>bench http: ").append(esc(result.config().url())).append("</h1>\n")
-        .append("<p>").append(esc(machine)).append("; load generator: ").append(result.agents())
+        .append("<p class=\"machine\">").append(esc(machine)).append("; load generator: ").append(result.agents())
         .append(result.agents() == 1 ? " process" : " processes")
         .append(String.format(Locale.ROOT, ", %.2f cores while measuring", result.clientCpuCores())).append("</p>\n")
         .append("<pre>").append(esc(result.describe())).append("</pre>\n");
@@ -147,9 +143,7 @@ public final class HttpReport {
       data.addSeries(s);
     }
     JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
-    chart.getTitle().setFont(new Font("SansSerif", Font.BOLD, 15)); // one line at this width
-    chart.addSubtitle(new TextTitle(machine, new Font("SansSerif", Font.PLAIN, 11)));
-    return chart;
+    return ReportStyle.apply(chart, machine);
   }
 
   private static String svg(JFreeChart chart) {

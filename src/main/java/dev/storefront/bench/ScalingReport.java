@@ -69,16 +69,18 @@ public final class ScalingReport {
         wordcount.addValue(wc.getDouble("seconds"), "word-count job (s)", label);
       }
     }
-    List<String[]> charts = new ArrayList<>(); // file name, svg element
-    charts.add(chart(dir, files, "throughput.svg", ChartFactory.createBarChart(
-        "Throughput by configuration", "processes x event loops", "per second", throughput,
-        PlotOrientation.VERTICAL, true, false, false)));
-    charts.add(chart(dir, files, "latency.svg", ChartFactory.createBarChart(
-        "GET /products/{id} latency (closed loop)", "processes x event loops", "milliseconds", latency,
+    JsonObject machineJson = data.getJsonObject("machine");
+    String machine = machineJson == null ? "" : MachineInfo.fromJson(machineJson).describe();
+    List<String[]> charts = new ArrayList<>(); // file name, title, svg element
+    charts.add(chart(dir, files, "throughput.svg", machine, ChartFactory.createBarChart(
+        "Throughput per layout: requests/s (closed loop, knee) and queries/s", "processes x event loops", "per second",
+        throughput, PlotOrientation.VERTICAL, true, false, false)));
+    charts.add(chart(dir, files, "latency.svg", machine, ChartFactory.createBarChart(
+        "GET /products/{id} latency per layout, closed loop (ms)", "processes x event loops", "milliseconds", latency,
         PlotOrientation.VERTICAL, true, false, false)));
     if (wordcount.getColumnCount() > 0) {
-      charts.add(chart(dir, files, "wordcount.svg", ChartFactory.createBarChart(
-          "Word-count job time", "processes x event loops", "seconds", wordcount,
+      charts.add(chart(dir, files, "wordcount.svg", machine, ChartFactory.createBarChart(
+          "Word-count job time per layout (s)", "processes x event loops", "seconds", wordcount,
           PlotOrientation.VERTICAL, true, false, false)));
     }
     files.add(writeString(dir.resolve("scaling.html"), html(data, runs, charts)));
@@ -89,11 +91,13 @@ public final class ScalingReport {
     return run.getInteger("processes") + "x" + run.getInteger("eventLoops");
   }
 
-  private static String[] chart(Path dir, List<Path> files, String name, JFreeChart chart) throws IOException {
+  private static String[] chart(Path dir, List<Path> files, String name, String machine, JFreeChart chart) throws IOException {
+    String title = chart.getTitle().getText();
+    ReportStyle.apply(chart, machine);
     SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
     chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
     files.add(writeString(dir.resolve(name), g.getSVGDocument()));
-    return new String[] {name, g.getSVGElement()};
+    return new String[] {name, title, g.getSVGElement()};
   }
 
   private static Path writeString(Path file, String text) throws IOException {
@@ -104,12 +108,11 @@ public final class ScalingReport {
   private static String html(JsonObject data, JsonArray runs, List<String[]> charts) {
     StringBuilder h = new StringBuilder(16_384);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>Storefront scaling</title>\n")
-        .append("<style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse}")
-        .append("td,th{border:1px solid #bbb;padding:.3em .6em;text-align:right}th{background:#eee}</style>\n")
+        .append("<style>").append(ReportStyle.CSS).append("</style>\n")
         .append("</head>\n<body>\n<h1>Storefront scaling: processes &#215; event loops</h1>\n");
     JsonObject machine = data.getJsonObject("machine");
     if (machine != null) {
-      h.append("<p>").append(esc(MachineInfo.fromJson(machine).describe())).append("</p>\n");
+      h.append("<p class=\"machine\">").append(esc(MachineInfo.fromJson(machine).describe())).append("</p>\n");
     }
     JsonObject settings = data.getJsonObject("settings");
     if (settings != null) {
@@ -139,8 +142,9 @@ public final class ScalingReport {
     }
     h.append("</table>\n");
     for (String[] c : charts) {
-      h.append("<h2>").append(esc(c[0])).append("</h2>\n<figure>").append(c[1])
-          .append("<figcaption><a href=\"").append(esc(c[0])).append("\">").append(esc(c[0])).append("</a></figcaption></figure>\n");
+      h.append("<h2>").append(esc(c[1])).append("</h2>\n<figure>").append(c[2])
+          .append("<figcaption>as a file: <a href=\"").append(esc(c[0])).append("\">").append(esc(c[0]))
+          .append("</a></figcaption></figure>\n");
     }
     h.append("<p>Raw data: <a href=\"scaling.json\">scaling.json</a></p>\n</body>\n</html>\n");
     return h.toString();

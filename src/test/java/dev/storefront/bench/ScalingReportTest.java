@@ -80,6 +80,13 @@ class ScalingReportTest {
       linksCharts |= "throughput.svg".equals(((Element) links.item(i)).getAttribute("href"));
     }
     assertTrue(linksCharts);
+    NodeList headings = html.getElementsByTagName("h2");
+    assertEquals(3, headings.getLength());
+    for (int i = 0; i < headings.getLength(); i++) {
+      String heading = headings.item(i).getTextContent();
+      assertTrue(!heading.endsWith(".svg") && heading.matches(".*\\((ms|s)\\)$|.*requests/s.*"),
+          "a chart's heading says what was measured, with its unit, not its file name: " + heading);
+    }
   }
 
   @Test
