@@ -50,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("clustered deployment across three hosts")
 @Tag("database")
-@Tag("multihost") // hosts from network namespaces: .ci/run leaves these out of its second pass
+@Tag("multihost") // hosts from network namespaces (root): -DexcludedGroups=multihost leaves them out
 class MultiHostIT {
 
   private static final int HOSTS = 3;

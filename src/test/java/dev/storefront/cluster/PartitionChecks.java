@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * detector's deadline, {@code kill -9} of a node.
  */
 @Tag("database")
-@Tag("multihost") // hosts from network namespaces: .ci/run leaves these out of its second pass
+@Tag("multihost") // hosts from network namespaces (root): -DexcludedGroups=multihost leaves them out
 abstract class PartitionChecks {
 
   static final int HOSTS = 3;

