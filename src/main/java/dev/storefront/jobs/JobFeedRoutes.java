@@ -3,12 +3,11 @@ package dev.storefront.jobs;
 import dev.storefront.cluster.NodeLocal;
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
-import dev.storefront.http.InFlightLimit;
+import dev.storefront.http.EventStream;
 import dev.storefront.http.Params;
 import dev.storefront.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -82,55 +81,26 @@ final class JobFeedRoutes {
    */
   private static void follow(RoutingContext ctx, Vertx vertx, long keepAliveMs) {
     service(vertx); // 503 before the stream opens when there is no job service
-    InFlightLimit.openStream(ctx); // holds a stream slot, not one of the requests in flight
-    HttpServerResponse response = ctx.response();
-    response.setChunked(true)
-        .putHeader("content-type", "text/event-stream")
-        .putHeader("cache-control", "no-cache")
-        .putHeader("x-accel-buffering", "no");
+    EventStream stream = EventStream.open(ctx);
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(JobAddresses.ALL_EVENTS);
-    long[] timer = {-1};
     AtomicInteger open = followers(vertx).open;
     open.incrementAndGet();
-    boolean[] closed = {false};
-    Runnable close = () -> {
-      if (!closed[0]) { // close, exception and shutdown may all come
-        closed[0] = true;
-        open.decrementAndGet();
-        consumer.unregister();
-        vertx.cancelTimer(timer[0]);
-      }
-    };
-    response.closeHandler(v -> close.run());
-    response.exceptionHandler(e -> close.run());
-    // a draining node ends the stream at once instead of holding its shutdown for node.drainTimeoutMs
-    ctx.request().connection().shutdownHandler(v -> {
-      close.run();
-      if (!response.ended() && !response.closed()) {
-        response.end();
-      }
+    long timer = vertx.setPeriodic(keepAliveMs, t -> stream.write(": keep-alive\n\n"));
+    stream.onClose(() -> {
+      open.decrementAndGet();
+      consumer.unregister();
+      vertx.cancelTimer(timer);
     });
     consumer.handler(m -> {
       JsonObject state = m.body();
-      boolean terminal = JobStates.TERMINAL.contains(state.getString("state"));
-      if (response.closed() || (!terminal && response.writeQueueFull())) {
-        return;
-      }
-      response.write("event: progress\ndata: " + state.encode() + "\n\n");
-    });
-    timer[0] = vertx.setPeriodic(keepAliveMs, t -> {
-      if (!response.closed()) {
-        response.write(": keep-alive\n\n");
+      if (JobStates.TERMINAL.contains(state.getString("state")) || !stream.lagging()) {
+        stream.event("progress", state);
       }
     });
     consumer.completion()
-        .onSuccess(v -> {
-          if (!response.closed()) {
-            response.write("retry: 2000\nevent: open\ndata: {}\n\n"); // the client may now read GET /jobs
-          }
-        })
+        .onSuccess(v -> stream.write("retry: 2000\nevent: open\ndata: {}\n\n")) // the client may now read GET /jobs
         .onFailure(e -> {
-          close.run();
+          stream.end();
           ctx.fail(e);
         });
   }

@@ -2,12 +2,11 @@ package dev.storefront.jobs;
 
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
-import dev.storefront.http.InFlightLimit;
+import dev.storefront.http.EventStream;
 import dev.storefront.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -132,44 +131,35 @@ public final class JobRoutes {
   private static void events(RoutingContext ctx, Vertx vertx) {
     JobService jobs = service(vertx);
     long id = jobId(ctx);
-    InFlightLimit.openStream(ctx); // a watcher holds a stream slot, not one of the requests in flight
-    jobs.status(id).onFailure(ctx::fail).onSuccess(first -> {
-      HttpServerResponse response = ctx.response();
-      response.setChunked(true)
-          .putHeader("content-type", "text/event-stream")
-          .putHeader("cache-control", "no-cache");
+    jobs.status(id).map(first -> {
+      EventStream stream = EventStream.open(ctx); // after the lookup, so that an unknown job is a JSON 404
       MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(JobAddresses.EVENTS_PREFIX + id);
-      long[] timer = {-1};
       long[] lastDone = {-1};
-      Runnable close = () -> {
-        consumer.unregister();
-        vertx.cancelTimer(timer[0]);
-      };
       io.vertx.core.Handler<JsonObject> send = state -> {
         boolean terminal = JobStates.TERMINAL.contains(state.getString("state"));
         long done = state.getLong("done", 0L);
-        if (response.ended() || response.closed() || (!terminal && done < lastDone[0])) {
+        if (!stream.isOpen() || (!terminal && done < lastDone[0])) {
           return; // events and state reads may cross: never show progress going back
         }
         lastDone[0] = done;
-        response.write("event: progress\ndata: " + state.encode() + "\n\n");
+        stream.event("progress", state);
         if (terminal) {
-          close.run();
-          response.end();
+          stream.end();
         }
       };
-      response.closeHandler(v -> close.run());
       consumer.handler(m -> send.handle(m.body()));
       // a periodic re-read covers a coordinator that died without a final event
-      timer[0] = vertx.setPeriodic(SSE_REFRESH_MS, t -> jobs.status(id).onSuccess(s -> {
+      long timer = vertx.setPeriodic(SSE_REFRESH_MS, t -> jobs.status(id).onSuccess(s -> {
         if (JobStates.TERMINAL.contains(s.getString("state"))) {
           send.handle(s);
         }
       }));
-      consumer.completion().compose(v -> jobs.status(id)).onSuccess(send).onFailure(e -> {
-        close.run();
-        response.end();
+      stream.onClose(() -> {
+        consumer.unregister();
+        vertx.cancelTimer(timer);
       });
-    });
+      consumer.completion().compose(v -> jobs.status(id)).onSuccess(send).onFailure(e -> stream.end());
+      return stream;
+    }).onFailure(ctx::fail);
   }
 }
