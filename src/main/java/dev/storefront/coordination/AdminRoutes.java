@@ -7,7 +7,6 @@ import dev.storefront.http.Params;
 import dev.storefront.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -147,18 +146,14 @@ public final class AdminRoutes {
   }
 
   private static JsonObject body(RoutingContext ctx, boolean optional) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
-    if (text == null || text.isBlank()) {
+    JsonObject body = Params.jsonBody(ctx, "body is not a JSON object");
+    if (body == null) {
       if (optional) {
         return new JsonObject();
       }
       throw Failure.invalid("a JSON object body is required");
     }
-    try {
-      return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      throw Failure.invalid("body is not a JSON object");
-    }
+    return body;
   }
 
   private static long integer(JsonObject body, String field) {

@@ -3,8 +3,8 @@ package dev.storefront.coordination;
 import dev.storefront.config.Settings;
 import dev.storefront.failure.Failure;
 import dev.storefront.http.ApiError;
+import dev.storefront.http.Params;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -73,15 +73,10 @@ public final class InventoryRoutes {
   }
 
   private static JsonObject body(RoutingContext ctx) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
-    JsonObject body;
-    try {
-      body = text == null || text.isBlank() ? null : new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
+    String shape = "body must be {\"quantity\": n, \"token\": t, \"lock\": name}";
+    JsonObject body = Params.jsonBody(ctx, shape);
     if (body == null || !body.fieldNames().equals(FIELDS)) {
-      throw Failure.invalid("body must be {\"quantity\": n, \"token\": t, \"lock\": name}");
+      throw Failure.invalid(shape);
     }
     return body;
   }

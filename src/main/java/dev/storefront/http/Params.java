@@ -1,9 +1,11 @@
 package dev.storefront.http;
 
 import dev.storefront.failure.Failure;
-
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.HashSet;
@@ -19,6 +21,26 @@ public final class Params {
   }
 
   /** A path or query id: digits only without leading zeros, 1..2^31-1. */
+  /**
+   * The request's JSON object body, decoded once per request and shared by whoever asks (vert.x-web keeps the decoded
+   * object), or {@code null} when there is none; a body that is not one JSON object, or starts with a byte order
+   * mark, is a 400 {@code notAnObject}.
+   */
+  public static JsonObject jsonBody(RoutingContext ctx, String notAnObject) {
+    RequestBody body = ctx.body();
+    if (body == null || body.length() <= 0) {
+      return null;
+    }
+    if (body.buffer().getByte(0) == (byte) 0xEF) {
+      throw Failure.invalid(notAnObject); // a byte order mark, which Jackson's byte parser would skip: not JSON text
+    }
+    try {
+      return body.asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      throw Failure.invalid(notAnObject);
+    }
+  }
+
   public static int positiveId(String raw, String what) {
     if (raw == null || raw.isEmpty()) {
       throw Failure.invalid(what + " is required");

@@ -73,7 +73,7 @@ public final class JobRoutes {
 
   private static void submit(RoutingContext ctx, Vertx vertx, Settings settings) {
     JobService jobs = service(vertx);
-    JsonObject body = ctx.body().asJsonObject();
+    JsonObject body = Params.jsonBody(ctx, "the request body is not valid JSON");
     if (body == null) {
       throw Failure.invalid("a JSON body {\"source\": {...}} is required");
     }
