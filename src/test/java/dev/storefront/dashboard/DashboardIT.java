@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -174,12 +175,17 @@ class DashboardIT {
     browser.findElement(By.id("job-start")).click();
     waitUpTo(10).until(d -> d.findElement(By.id("job-message")).getText().matches("job \\d+ started"));
     String id = browser.findElement(By.id("job-message")).getText().split(" ")[1];
-    WebElement bar = waitUpTo(30).until(d -> {
+    // read in one go: the page redraws the row on every event, which makes an element held across calls stale
+    String[] bar = waitUpTo(30).ignoring(StaleElementReferenceException.class).until(d -> {
       WebElement row = d.findElement(By.cssSelector("#jobs tr[data-job='" + id + "']"));
-      return "succeeded".equals(row.getAttribute("data-state")) ? row.findElement(By.cssSelector("[role=progressbar]")) : null;
+      if (!"succeeded".equals(row.getAttribute("data-state"))) {
+        return null;
+      }
+      WebElement progress = row.findElement(By.cssSelector("[role=progressbar]"));
+      return new String[] {progress.getAttribute("aria-valuenow"), progress.findElement(By.xpath("..")).getText()};
     });
-    assertEquals("100", bar.getAttribute("aria-valuenow"));
-    assertTrue(bar.findElement(By.xpath("..")).getText().contains("100%"));
+    assertEquals("100", bar[0]);
+    assertTrue(bar[1].contains("100%"));
 
     // the top word, as counted here
     WebElement first = waitUpTo(10).until(d -> {
