@@ -3,9 +3,8 @@ package dev.storefront.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,7 +32,8 @@ final class LoadWorker extends VerticleBase implements LoadConnection.Owner {
   private final ArrayDeque<LoadConnection> idle = new ArrayDeque<>();
   private final LongQueue queue = new LongQueue();
 
-  private HttpClientAgent client;
+  private NetClient client;
+  private long sweepId = -1;
   private PhaseStats stats;
   private RateSchedule schedule;
   private boolean started;
@@ -60,9 +60,15 @@ final class LoadWorker extends VerticleBase implements LoadConnection.Owner {
   @Override
   public Future<?> start() {
     long timeoutMs = config.timeout().toMillis();
-    client = vertx.createHttpClient(new HttpClientOptions()
-        .setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true).setTcpNoDelay(true)
+    client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs)));
+    // requests without a byte of answer for the timeout fail; swept a tenth of the timeout apart (1 to 100 ms)
+    sweepId = vertx.setPeriodic(Math.max(1, Math.min(100, timeoutMs / 10)), id -> {
+      long now = System.nanoTime();
+      for (LoadConnection c : connections) {
+        c.expire(now);
+      }
+    });
     List<Future<Void>> connects = new ArrayList<>(connectionCount);
     for (int i = 0; i < connectionCount; i++) {
       LoadConnection c = new LoadConnection(vertx, client, config.host(), config.port(), timeoutMs, this);
@@ -76,6 +82,7 @@ final class LoadWorker extends VerticleBase implements LoadConnection.Owner {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepId);
     return client == null ? Future.succeededFuture() : client.close();
   }
 

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -93,6 +94,56 @@ class HttpLoadGeneratorTest {
     assertTrue(r.responses() > 20, r.describe());
     assertEquals(served.get(), r.totalResponses(), r.describe());
     assertEquals(0, r.errorCount(), r.describe());
+  }
+
+  @Test
+  @DisplayName("chunked bodies, and bodies without a length that end with the connection, are read whole, without errors")
+  void everyResponseFraming(Vertx vertx) throws Exception {
+    int port = serve(vertx, req -> {
+      req.response().setChunked(true).write("{\"part\":");
+      req.response().end("1}");
+    });
+    LoadResult chunked = HttpLoadGenerator.run(config("http://127.0.0.1:" + port + "/", 2,
+        Duration.ofMillis(500), Duration.ZERO, 0, Duration.ofSeconds(2)));
+    assertTrue(chunked.responses() > 20, chunked.describe());
+    assertEquals(served.get(), chunked.totalResponses(), chunked.describe());
+    assertEquals(0, chunked.errorCount(), chunked.describe());
+
+    // a server of the old kind: no Content-Length, no chunks, the body ends when it closes the connection
+    AtomicLong answered = new AtomicLong();
+    NetServer old = await(vertx.createNetServer().connectHandler(socket -> socket.handler(request -> {
+      answered.incrementAndGet();
+      socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the close").onComplete(w -> socket.close());
+    })).listen(0, "127.0.0.1"));
+    try {
+      LoadResult toClose = HttpLoadGenerator.run(config("http://127.0.0.1:" + old.actualPort() + "/", 2,
+          Duration.ofMillis(500), Duration.ZERO, 0, Duration.ofSeconds(2)));
+      assertTrue(toClose.responses() > 10, toClose.describe());
+      assertEquals(answered.get(), toClose.totalResponses(), toClose.describe());
+      assertEquals(0, toClose.errorCount(), toClose.describe());
+    } finally {
+      await(old.close());
+    }
+  }
+
+  @Test
+  @DisplayName("a server answering what is not HTTP, or closing mid-response, gives errors of kind other, and the run goes on")
+  void brokenAnswersAreErrors(Vertx vertx) throws Exception {
+    AtomicLong asked = new AtomicLong();
+    NetServer broken = await(vertx.createNetServer().connectHandler(socket -> socket.handler(request -> {
+      long n = asked.incrementAndGet();
+      String answer = n % 2 == 0 ? "SSH-2.0-not-http\r\n" : "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort";
+      socket.write(answer).onComplete(w -> socket.close());
+    })).listen(0, "127.0.0.1"));
+    try {
+      LoadResult r = HttpLoadGenerator.run(config("http://127.0.0.1:" + broken.actualPort() + "/", 2,
+          Duration.ofMillis(500), Duration.ZERO, 0, Duration.ofSeconds(2)));
+      assertEquals(0, r.responses(), r.describe());
+      assertTrue(r.errors(ErrorKind.OTHER) > 10, r.describe());
+      assertEquals(r.errors(ErrorKind.OTHER), r.errorCount(), r.describe());
+    } finally {
+      await(broken.close());
+    }
   }
 
   @Test
