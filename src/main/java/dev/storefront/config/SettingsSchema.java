@@ -144,7 +144,7 @@ public final class SettingsSchema {
       string("node", "jvmOptions", "-Xms64m -Xmx512m -XX:+UseSerialGC -Xss512k",
           "JVM options serve passes to each node process"),
       integer("node", "drainTimeoutMs", 10000, 0, 600000, "time nodes get to finish in-flight work on SIGTERM"),
-      integer("node", "readyTimeoutMs", 90000, 1000, 600000, "time serve waits for every node to report ready"),
+      integer("node", "readyTimeoutMs", 90000, 1000, 600000, "time serve gives each node to report ready before it kills and restarts it"),
       integer("node", "restartBackoffMs", 500, 10, 600000, "first restart delay of a crashed node (doubles each crash)"),
       integer("node", "maxCrashes", 5, 1, 1000, "crashes before readiness (or in a row within a minute) after which serve gives up"),
 

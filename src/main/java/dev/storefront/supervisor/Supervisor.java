@@ -102,6 +102,18 @@ final class Supervisor {
     nodes[i] = node;
     LOG.info("started {} (pid {})", name, node.pid());
     node.process().onExit().thenAccept(p -> exited(i, node, p.exitValue()));
+    long readyMs = settings.integer("node.readyTimeoutMs");
+    timer.schedule(() -> notReadyInTime(i, node, readyMs), readyMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** A node that did not report ready within node.readyTimeoutMs is killed; its exit then counts as a crash. */
+  private synchronized void notReadyInTime(int i, NodeProcess node, long readyMs) {
+    if (stopping || nodes[i] != node || node.ready() || !node.process().isAlive()) {
+      return;
+    }
+    out.println("storefront: " + node.name() + " (pid " + node.pid() + ") was not ready after " + readyMs
+        + " ms (node.readyTimeoutMs); killing it");
+    node.process().destroyForcibly();
   }
 
   private synchronized void ready(NodeProcess node) {

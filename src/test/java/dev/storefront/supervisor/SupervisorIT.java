@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The supervisor's edges: a single node through the same code path, and a crash loop it gives up on. */
@@ -78,6 +79,22 @@ class SupervisorIT {
       assertEquals(1, serve.process().exitValue(), serve.output());
       assertTrue(serve.output().contains("node-1 crashed 3 times in a row before becoming ready"), serve.output());
       assertTrue(serve.output().contains("restarting in 20 ms"), "backoff doubles: " + serve.output());
+    }
+  }
+
+  @Test
+  @DisplayName("a node not ready within node.readyTimeoutMs is killed and restarted, and counts as a crash")
+  void killsNodesThatAreNotReadyInTime() throws Exception {
+    DatabaseUrl db = TestDatabase.server();
+    int port = FreePorts.any();
+    // a clustered node needs seconds to join and connect, far more than the smallest timeout allowed (1 s)
+    try (StorefrontProcess serve = StorefrontProcess.start(FatJar.path(), args(db, port, "slow-" + port, 16320,
+        "--processes", "1", "--set", "node.readyTimeoutMs=1000", "--set", "node.maxCrashes=2", "--set", "node.restartBackoffMs=10"), port)) {
+      assertTrue(serve.awaitExit(Duration.ofSeconds(60)), serve.output());
+      assertEquals(1, serve.process().exitValue(), serve.output());
+      assertTrue(serve.output().contains("was not ready after 1000 ms (node.readyTimeoutMs); killing it"), serve.output());
+      assertTrue(serve.output().contains("node-1 crashed 2 times in a row before becoming ready"), serve.output());
+      assertFalse(serve.output().contains("Storefront ready"), serve.output());
     }
   }
 }
