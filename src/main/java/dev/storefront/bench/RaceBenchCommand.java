@@ -113,7 +113,7 @@ public final class RaceBenchCommand implements Callable<Integer> {
         List<String> lines = Files.readAllLines(w.log);
         lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(spec.commandLine().getErr()::println);
       }
-      return 2;
+      return 1; // a failure at run time, as for every command (2 is for usage errors)
     } finally {
       for (Worker w : workers) {
         if (!w.process.waitFor(10, TimeUnit.SECONDS)) {
