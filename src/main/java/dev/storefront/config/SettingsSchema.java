@@ -171,6 +171,7 @@ public final class SettingsSchema {
       integer("jobs", "partitionRows", 0, 0, Integer.MAX_VALUE, "feedback rows per partition; 0 picks one from the row count and the workers"),
       integer("jobs", "maxAttempts", 3, 1, 100, "attempts per map task before the job fails"),
       integer("jobs", "taskTimeoutMs", 30000, 100, 3600000, "time a map task may take before it is retried elsewhere"),
+      integer("jobs", "keepFinishedSeconds", 86400, 1, 31536000, "how long the state of an ended job is kept; then GET /jobs/{id} is a 404"),
       string("jobs", "faultInjection", "", "testing only: fail:<partition> or stall:<partition> makes the first attempt at that partition fail or stall"),
 
       string("dashboard", "benchDir", "target/bench", "directory whose bench reports the dashboard lists and serves (/bench/reports)")

@@ -55,7 +55,7 @@ public final class JobService extends VerticleBase {
     String nodeId = NodeIdentity.clusterNodeId(vertx);
     int configured = settings.integer("jobs.workersPerNode");
     int workers = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-    states = new JobStates(vertx);
+    states = new JobStates(vertx, settings.integer("jobs.keepFinishedSeconds") * 1000L);
     results = new KeptResults(vertx, nodeId);
     planner = new JobPlanner(vertx, settings, nodeId, workers);
     lifecycle = new JobLifecycle(vertx, vertx.getOrCreateContext(), nodeId, settings, states, results, planner);

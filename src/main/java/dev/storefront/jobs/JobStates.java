@@ -27,9 +27,12 @@ final class JobStates {
   static final Set<String> TERMINAL = Set.of("succeeded", "failed", "cancelled");
 
   private final Vertx vertx;
+  private final long keepFinishedMs;
 
-  JobStates(Vertx vertx) {
+  /** {@code keepFinishedMs}: how long the state of an ended job is kept (jobs.keepFinishedSeconds). */
+  JobStates(Vertx vertx, long keepFinishedMs) {
     this.vertx = vertx;
+    this.keepFinishedMs = keepFinishedMs;
   }
 
   /** A new job id, unique in the cluster. */
@@ -47,7 +50,14 @@ final class JobStates {
   }
 
   Future<Void> put(long id, JsonObject state) {
-    return stateMap().compose(m -> m.put(String.valueOf(id), state));
+    return stateMap().compose(m -> store(m, id, state));
+  }
+
+  /** Stores a state; the state of an ended job expires after {@link #keepFinishedMs}, so the map does not grow for ever. */
+  private Future<Void> store(AsyncMap<String, JsonObject> m, long id, JsonObject state) {
+    return TERMINAL.contains(state.getString("state"))
+        ? m.put(String.valueOf(id), state, keepFinishedMs)
+        : m.put(String.valueOf(id), state);
   }
 
   /** Applies {@code change} to a copy of the stored state (or to {@code {"id": id}} when none) and stores it. */
@@ -55,7 +65,7 @@ final class JobStates {
     return stateMap().compose(m -> m.get(String.valueOf(id)).compose(s -> {
       JsonObject next = s == null ? new JsonObject().put("id", id) : s.copy();
       change.accept(next);
-      return m.put(String.valueOf(id), next);
+      return store(m, id, next);
     }));
   }
 
@@ -73,7 +83,7 @@ final class JobStates {
           long id = s.getLong("id");
           JsonObject failed = s.copy().put("state", "failed").put("error", coordinatorLeft(id))
               .put("finishedAt", System.currentTimeMillis());
-          ended.add(m.put(String.valueOf(id), failed).map(v -> {
+          ended.add(store(m, id, failed).map(v -> {
             publish(failed);
             return id;
           }));
