@@ -3,6 +3,7 @@ package dev.storefront.coordination;
 import dev.storefront.cluster.FreePorts;
 import dev.storefront.testing.Await;
 import dev.storefront.testing.ChildJvm;
+import dev.storefront.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -32,7 +33,7 @@ class CoordinationFailoverIT {
     String cluster = "sf-coord-failover-" + UUID.randomUUID().toString().substring(0, 8);
     String port = String.valueOf(FreePorts.base(6));
     for (int i = 0; i < 3; i++) {
-      ChildJvm node = ChildJvm.start(List.of("-Xmx160m", "-XX:+UseSerialGC"), MemberProcess.class, cluster, port);
+      ChildJvm node = ChildJvm.start(List.of("-Xmx160m", "-XX:+UseSerialGC", TestCluster.QUICK_START), MemberProcess.class, cluster, port);
       nodes.add(node);
       node.expect(MemberProcess.PREFIX + "READY", 90_000);
     }

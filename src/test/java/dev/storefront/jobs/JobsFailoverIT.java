@@ -5,6 +5,7 @@ import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.testing.Await;
 import dev.storefront.testing.ChildJvm;
+import dev.storefront.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,7 @@ class JobsFailoverIT {
     coordinator = await(Cluster.start(settings, 2));
     await(JobService.deploy(coordinator, settings));
 
-    child = ChildJvm.start(List.of("-Xmx256m"), JobsNodeProcess.class, name, String.valueOf(port), "1");
+    child = ChildJvm.start(List.of("-Xmx256m", TestCluster.QUICK_START), JobsNodeProcess.class, name, String.valueOf(port), "1");
     childNodeId = child.expect(JobsNodeProcess.READY, 90_000).trim();
     assertTrue(Await.eventually(Duration.ofSeconds(30),
         () -> ((VertxInternal) coordinator).clusterManager().getNodes().size() == 2), "the child never joined");
