@@ -8,6 +8,7 @@ import dev.storefront.testing.FatJar;
 import dev.storefront.testing.Http;
 import dev.storefront.testing.NetHosts;
 import dev.storefront.testing.TcpProxy;
+import dev.storefront.testing.TestCluster;
 import dev.storefront.testing.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -79,7 +80,7 @@ class MultiHostIT {
           "--set", "http.host=" + h.address(), "--set", "cluster.host=" + h.address(),
           "--set", "cluster.members=" + net.addresses(), "--set", "cluster.name=" + cluster,
           "--set", "stats.flushIntervalMs=" + FLUSH_MS, "--set", "jobs.dataDir=" + dataDir,
-          "--set", "jobs.workersPerNode=1", "--set", "node.jvmOptions=-Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k"));
+          "--set", "jobs.workersPerNode=1", "--set", "node.jvmOptions=-Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k " + TestCluster.QUICK_START));
       serves.add(StorefrontProcess.start(h.command(List.of()), FatJar.path(), args, h.address(), PORT));
     }
     for (StorefrontProcess s : serves) {

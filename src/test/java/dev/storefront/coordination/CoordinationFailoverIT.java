@@ -3,6 +3,7 @@ package dev.storefront.coordination;
 import dev.storefront.cluster.FreePorts;
 import dev.storefront.testing.Await;
 import dev.storefront.testing.ChildJvm;
+import dev.storefront.testing.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -31,9 +32,11 @@ class CoordinationFailoverIT {
   static void startNodes() throws Exception {
     String cluster = "sf-coord-failover-" + UUID.randomUUID().toString().substring(0, 8);
     String port = String.valueOf(FreePorts.base(6));
+    // the three JVMs start at once (they join one another as they come up) rather than one after another
     for (int i = 0; i < 3; i++) {
-      ChildJvm node = ChildJvm.start(List.of("-Xmx160m", "-XX:+UseSerialGC"), MemberProcess.class, cluster, port);
-      nodes.add(node);
+      nodes.add(ChildJvm.start(List.of("-Xmx160m", "-XX:+UseSerialGC", TestCluster.QUICK_START), MemberProcess.class, cluster, port));
+    }
+    for (ChildJvm node : nodes) {
       node.expect(MemberProcess.PREFIX + "READY", 90_000);
     }
     awaitMembers(nodes.get(0), 3);

@@ -81,6 +81,7 @@ class DashboardIT {
         "--set", "jobs.workersPerNode=1", "--set", "dashboard.benchDir=" + tmp.resolve("bench"),
         "--set", "stats.flushIntervalMs=250"));
     args.addAll(TestCluster.isolated("dashboard-it-" + port, FreePorts.base(8)));
+    args.addAll(TestCluster.quickStartNodes());
     serve = StorefrontProcess.start(FatJar.path(), args, port);
     http = new Http(port);
     browser = HeadlessChromium.start(tmp.resolve("chromium-profile"), 1440, 1500); // while the nodes start

@@ -46,6 +46,7 @@ class DatabaseRestartIT {
       List<String> args = new ArrayList<>(List.of("serve", "--processes", "1", "--event-loops", "2",
           "--port", String.valueOf(port), "--db-url", db.uri()));
       args.addAll(TestCluster.isolated("restart-it-" + port, 16400));
+      args.addAll(TestCluster.quickStartNodes());
       try (StorefrontProcess serve = StorefrontProcess.start(FatJar.path(), args, port)) {
         assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());
         List<Long> nodes = serve.nodePids();

@@ -5,6 +5,7 @@ import dev.storefront.cluster.FreePorts;
 import dev.storefront.config.Settings;
 import dev.storefront.testing.Await;
 import dev.storefront.testing.ChildJvm;
+import dev.storefront.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -52,15 +53,16 @@ class JobsFailoverIT {
 
   @BeforeAll
   static void start() throws Exception {
-    file = JobsTesting.generate(dir.resolve("ngrams.tsv"), 1_500_000, 21);
-    reference = ReferenceCount.of(file);
     String name = "sf-jobs-failover-" + UUID.randomUUID().toString().substring(0, 8);
     int port = FreePorts.any();
     Settings settings = clusterSettings(name, port).with("jobs.workersPerNode", 1);
     coordinator = await(Cluster.start(settings, 2));
     await(JobService.deploy(coordinator, settings));
 
-    child = ChildJvm.start(List.of("-Xmx256m"), JobsNodeProcess.class, name, String.valueOf(port), "1");
+    child = ChildJvm.start(List.of("-Xmx256m", TestCluster.QUICK_START), JobsNodeProcess.class, name, String.valueOf(port), "1");
+    // the input and its reference count are made here while the child JVM starts
+    file = JobsTesting.generate(dir.resolve("ngrams.tsv"), 1_500_000, 21);
+    reference = ReferenceCount.of(file);
     childNodeId = child.expect(JobsNodeProcess.READY, 90_000).trim();
     assertTrue(Await.eventually(Duration.ofSeconds(30),
         () -> ((VertxInternal) coordinator).clusterManager().getNodes().size() == 2), "the child never joined");

@@ -47,6 +47,7 @@ class ManagementPortsIT {
     List<String> args = new ArrayList<>(List.of("serve", "--processes", "2", "--event-loops", "1", "--port", String.valueOf(port),
         "--db-url", db.uri()));
     args.addAll(TestCluster.isolated("management-it-" + port, 16400));
+    args.addAll(TestCluster.quickStartNodes());
     args.addAll(List.of("--set", "management.port=" + base)); // after isolated(): the last --set wins
     serve = StorefrontProcess.start(FatJar.path(), args, port);
     http = new Http(port);

@@ -73,6 +73,7 @@ class ServeIT {
     List<String> args = new ArrayList<>(List.of("serve", "--processes", "2", "--event-loops", "1", "--port", String.valueOf(port),
         "--db-url", db.uri(), "--set", "node.drainTimeoutMs=" + DRAIN_MS, "--set", "stats.flushIntervalMs=500"));
     args.addAll(TestCluster.isolated("serve-it-" + port, 16100));
+    args.addAll(TestCluster.quickStartNodes());
     serve = StorefrontProcess.start(FatJar.path(), args, port);
     http = new Http(port);
     assertTrue(serve.awaitLine("Storefront ready", Duration.ofSeconds(90)), serve.output());

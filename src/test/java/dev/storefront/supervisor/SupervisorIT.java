@@ -31,6 +31,7 @@ class SupervisorIT {
   private static List<String> args(DatabaseUrl db, int port, String cluster, int clusterPort, String... more) {
     List<String> a = new ArrayList<>(List.of("serve", "--port", String.valueOf(port), "--db-url", db.uri()));
     a.addAll(TestCluster.isolated(cluster, clusterPort));
+    a.addAll(TestCluster.quickStartNodes()); // before more: a test's own node.jvmOptions wins
     a.addAll(List.of(more));
     return a;
   }

@@ -33,6 +33,7 @@ public final class TestDatabase {
   public static final String TAG = "database";
   private static DatabaseUrl server;
   private static EmbeddedPostgres embedded;
+  private static String sampleTemplate;
 
   private TestDatabase() {
   }
@@ -86,11 +87,42 @@ public final class TestDatabase {
     return admin.withDatabase(name);
   }
 
-  /** A new database with the schema and the sample data ({@code db init}). */
-  public static DatabaseUrl withSampleData(String name) {
-    DatabaseUrl url = fresh(name);
-    DbInit.run(url);
-    return url;
+  /**
+   * A new database with the schema and the sample data ({@code db init}): a copy of a template database that this JVM
+   * fills with {@code db init} once, on first use ({@code CREATE DATABASE ... TEMPLATE}, the same rows, sequences and
+   * statistics), since generating and loading the 300,000 rows again for every test class took seconds each.
+   * {@code DbInitTest} runs {@code db init} itself.
+   */
+  public static synchronized DatabaseUrl withSampleData(String name) {
+    DatabaseUrl admin = server();
+    if (sampleTemplate == null) {
+      // one per JVM: test JVMs sharing an external server never build or drop each other's template, and a template
+      // left by an older build is never used
+      String template = "sf_sample_template_" + ProcessHandle.current().pid();
+      DbInit.run(fresh(admin, template));
+      if (embedded == null) { // the external server outlives this JVM: leave nothing behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(admin, template), "test-db-template-drop"));
+      }
+      sampleTemplate = template;
+    }
+    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
+         Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      st.execute("CREATE DATABASE " + name + " TEMPLATE " + sampleTemplate);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create test database " + name + " from " + sampleTemplate + ": "
+          + e.getMessage(), e);
+    }
+    return admin.withDatabase(name);
+  }
+
+  private static void dropQuietly(DatabaseUrl admin, String name) {
+    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
+         Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      // the server is going away too
+    }
   }
 
   /** A new database with the schema only. */
