@@ -56,7 +56,7 @@ run() {
       rps=$(awk '/Requests\/sec:/ {print $2}' "$tmp/out")
       p50=$(ms "$(awk '/ 50% in / {print $3}' "$tmp/out")" s); p99=$(ms "$(awk '/ 99% in / {print $3}' "$tmp/out")" s);;
     bench)
-      cpu=$(timed java -jar target/storefront.jar bench http --url "$url" -c "$conns" -d "${secs}s" --warmup 2s --json --no-files)
+      cpu=$(timed java -jar target/storefront.jar bench http --url "$url" -c "$conns" -d "${secs}s" --warmup 15s --json --no-files)
       rps=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(round(r["requestsPerSec"]))' "$tmp/out" 2>/dev/null || echo "?")
       p50=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latencyMs"]; print(l["p50"])' "$tmp/out" 2>/dev/null || echo "?")
       p99=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); l=r["latencyMs"]; print(l["p99"])' "$tmp/out" 2>/dev/null || echo "?")
