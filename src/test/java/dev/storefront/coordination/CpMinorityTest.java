@@ -78,7 +78,8 @@ class CpMinorityTest {
           // 8, or more: an add that timed out (503) during the election may still have been applied
           ctx.verify(() -> assertTrue(v >= 8, "value " + v));
           return CpTesting.eventually(cluster.node(1), () -> CounterStore.of(cluster.node(1)).get("minority")).map(read -> {
-            ctx.verify(() -> assertEquals(v, read));
+            // at least what the survivor's add returned: an add that timed out during the election may land after it
+            ctx.verify(() -> assertTrue(read >= v, "node-1 read " + read + " after the survivor's add returned " + v));
             return read;
           });
         })
