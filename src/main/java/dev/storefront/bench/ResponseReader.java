@@ -28,7 +28,8 @@ final class ResponseReader {
 
   /** A response head (status line and headers) longer than this is refused. */
   static final int MAX_HEAD_BYTES = 64 * 1024;
-  private static final int MAX_CHUNK_LINE_BYTES = 1024;
+  /** A chunk size line (with its extensions) longer than this is refused. */
+  static final int MAX_CHUNK_LINE_BYTES = 1024;
 
   private enum State { IDLE, HEAD, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, BROKEN }
 
@@ -115,13 +116,17 @@ final class ResponseReader {
     }
   }
 
-  /** Reads line bytes from {@code i}; at a line end, handles the line. Returns where reading stopped. */
+  /**
+   * Reads line bytes from {@code i}; at a line end, handles the line. Returns where reading stopped. A head (or the
+   * trailers) is bounded as a whole by {@link #MAX_HEAD_BYTES}, a chunk size line by {@link #MAX_CHUNK_LINE_BYTES}.
+   */
   private int readLine(Buffer data, int i, int n) {
-    int limit = state == State.HEAD || state == State.TRAILERS ? MAX_HEAD_BYTES : MAX_CHUNK_LINE_BYTES;
+    boolean head = state == State.HEAD || state == State.TRAILERS;
     while (i < n) {
       byte b = data.getByte(i++);
-      if (state == State.HEAD || state == State.TRAILERS) {
-        headBytes++;
+      if (head && ++headBytes > MAX_HEAD_BYTES) {
+        fail("a response head over " + MAX_HEAD_BYTES + " bytes");
+        return n;
       }
       if (b == '\n') {
         int length = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
@@ -129,18 +134,14 @@ final class ResponseReader {
         line(length);
         return i;
       }
-      if (lineLength == line.length) {
-        if (lineLength >= limit) {
-          fail(state == State.HEAD ? "a response head over " + MAX_HEAD_BYTES + " bytes" : "a chunk line over " + limit + " bytes");
-          return n;
-        }
-        line = Arrays.copyOf(line, Math.min(limit + 1, line.length * 2));
-      }
-      line[lineLength++] = b;
-      if (headBytes > MAX_HEAD_BYTES) {
-        fail("a response head over " + MAX_HEAD_BYTES + " bytes");
+      if (!head && lineLength == MAX_CHUNK_LINE_BYTES) {
+        fail("a chunk line over " + MAX_CHUNK_LINE_BYTES + " bytes");
         return n;
       }
+      if (lineLength == line.length) {
+        line = Arrays.copyOf(line, line.length * 2);
+      }
+      line[lineLength++] = b;
     }
     return i;
   }
