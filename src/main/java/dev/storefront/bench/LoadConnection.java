@@ -210,7 +210,7 @@ final class LoadConnection implements ResponseReader.Listener {
     if (!busy) {
       return;
     }
-    busy = false; // the owner sets it again for its own count; a late event for this request finds nothing to report
+    busy = false; // idle from now on: a late event for this request (a close, a timeout) finds nothing to report
     owner.answered(this, new Outcome(sentPhase, intendedNs, inFlight, status, failure, body));
   }
 }

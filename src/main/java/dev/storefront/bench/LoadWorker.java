@@ -178,8 +178,7 @@ final class LoadWorker extends VerticleBase implements LoadConnection.Owner {
     if (finished || o.phase() != phase) {
       return;
     }
-    c.busy = false;
-    busy--;
+    busy--; // the connection marked itself idle before reporting
     long now = System.nanoTime();
     String name = o.request().name();
     if (o.succeeded()) {
