@@ -77,13 +77,13 @@ public final class TestDatabase {
 
   /** A new empty database on the server of {@code admin} (dropped first if a previous run left it). */
   public static DatabaseUrl fresh(DatabaseUrl admin, String name) {
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      st.execute("CREATE DATABASE " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
-    }
+    return create(admin, name, null);
+  }
+
+  /** Drops {@code name} if a previous run left it, then creates it empty or as a copy of {@code template}. */
+  private static DatabaseUrl create(DatabaseUrl admin, String name, String template) {
+    execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    execute(admin, "CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
     return admin.withDatabase(name);
   }
 
@@ -105,22 +105,13 @@ public final class TestDatabase {
       }
       sampleTemplate = template;
     }
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      st.execute("CREATE DATABASE " + name + " TEMPLATE " + sampleTemplate);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create test database " + name + " from " + sampleTemplate + ": "
-          + e.getMessage(), e);
-    }
-    return admin.withDatabase(name);
+    return create(admin, name, sampleTemplate);
   }
 
   private static void dropQuietly(DatabaseUrl admin, String name) {
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.user(), admin.password());
-         Statement st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    } catch (SQLException e) {
+    try {
+      execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (IllegalStateException e) {
       // the server is going away too
     }
   }
