@@ -69,33 +69,40 @@ class SupervisorIT {
     }
   }
 
+  /**
+   * Runs a one-node serve (restarts 10 ms apart) with {@code settings} (--set KEY=VALUE each) that must give up on its
+   * node: exit 1 within a minute. Returns its output.
+   */
+  private static String givesUp(String cluster, int clusterPort, String... settings) throws Exception {
+    DatabaseUrl db = TestDatabase.server();
+    int port = FreePorts.any();
+    List<String> more = new ArrayList<>(List.of("--processes", "1", "--set", "node.restartBackoffMs=10"));
+    for (String setting : settings) {
+      more.addAll(List.of("--set", setting));
+    }
+    try (StorefrontProcess serve = StorefrontProcess.start(FatJar.path(),
+        args(db, port, cluster + "-" + port, clusterPort, more.toArray(String[]::new)), port)) {
+      assertTrue(serve.awaitExit(Duration.ofSeconds(60)), serve.output());
+      assertEquals(1, serve.process().exitValue(), serve.output());
+      return serve.output();
+    }
+  }
+
   @Test
   @DisplayName("a node that crashes at every start makes serve give up with a clear message and exit 1")
   void givesUpOnCrashLoop() throws Exception {
-    DatabaseUrl db = TestDatabase.server();
-    int port = FreePorts.any();
-    try (StorefrontProcess serve = StorefrontProcess.start(FatJar.path(), args(db, port, "crash-" + port, 16300,
-        "--processes", "1", "--set", "node.jvmOptions=-Xmx1k", "--set", "node.maxCrashes=3", "--set", "node.restartBackoffMs=10"), port)) {
-      assertTrue(serve.awaitExit(Duration.ofSeconds(60)), serve.output());
-      assertEquals(1, serve.process().exitValue(), serve.output());
-      assertTrue(serve.output().contains("node-1 crashed 3 times in a row before becoming ready"), serve.output());
-      assertTrue(serve.output().contains("restarting in 20 ms"), "backoff doubles: " + serve.output());
-    }
+    String output = givesUp("crash", 16300, "node.jvmOptions=-Xmx1k", "node.maxCrashes=3");
+    assertTrue(output.contains("node-1 crashed 3 times in a row before becoming ready"), output);
+    assertTrue(output.contains("restarting in 20 ms"), "backoff doubles: " + output);
   }
 
   @Test
   @DisplayName("a node not ready within node.readyTimeoutMs is killed and restarted, and counts as a crash")
   void killsNodesThatAreNotReadyInTime() throws Exception {
-    DatabaseUrl db = TestDatabase.server();
-    int port = FreePorts.any();
     // a clustered node needs seconds to join and connect, far more than the smallest timeout allowed (1 s)
-    try (StorefrontProcess serve = StorefrontProcess.start(FatJar.path(), args(db, port, "slow-" + port, 16320,
-        "--processes", "1", "--set", "node.readyTimeoutMs=1000", "--set", "node.maxCrashes=2", "--set", "node.restartBackoffMs=10"), port)) {
-      assertTrue(serve.awaitExit(Duration.ofSeconds(60)), serve.output());
-      assertEquals(1, serve.process().exitValue(), serve.output());
-      assertTrue(serve.output().contains("was not ready after 1000 ms (node.readyTimeoutMs); killing it"), serve.output());
-      assertTrue(serve.output().contains("node-1 crashed 2 times in a row before becoming ready"), serve.output());
-      assertFalse(serve.output().contains("Storefront ready"), serve.output());
-    }
+    String output = givesUp("slow", 16320, "node.readyTimeoutMs=1000", "node.maxCrashes=2");
+    assertTrue(output.contains("was not ready after 1000 ms (node.readyTimeoutMs); killing it"), output);
+    assertTrue(output.contains("node-1 crashed 2 times in a row before becoming ready"), output);
+    assertFalse(output.contains("Storefront ready"), output);
   }
 }
